@@ -1,0 +1,55 @@
+# Two commands do all the setup: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := FLASK_APP=wsgi $(BIN)/flask
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup run test test-sqlite test-postgres lint translations extract-messages migrate clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/js --no-audit --no-fund --silent; \
+	else echo "npm not found: the ical.js cross-check will be skipped"; fi
+
+translations: $(VENV)/.installed
+	@if ls scheduler/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile --use-fuzzy -q -d scheduler/translations; fi
+
+setup: $(VENV)/.installed translations
+	@if [ -f tests/js/package.json ]; then $(MAKE) --no-print-directory tests/js/node_modules/.package-lock.json; fi
+
+migrate: setup
+	$(FLASK) db upgrade
+
+# Web server and worker side by side; Ctrl+C stops both.
+run: migrate
+	$(FLASK) demo load
+	@echo "Serving on http://$(HOST):$(PORT)  (demo staff sign-in: admin@example.org / demo-password-123)"
+	@$(FLASK) worker run & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite on SQLite, then again on PostgreSQL (skipped off CI when no server answers).
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+	SCHEDULER_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+extract-messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o scheduler/translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,72 @@
+"""Support-group meeting scheduler: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _configure(app, overrides or {})
+
+    from scheduler import errors, i18n, logging_setup
+    from scheduler.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+    logging_setup.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    from scheduler import models  # noqa: F401 - registers every table on the metadata
+    from scheduler.auth import auth_bp
+    from scheduler.cli import register_cli
+    from scheduler.meetings.organizer_views import organizer_bp
+    from scheduler.public.views import public_bp
+    from scheduler.staff.views import staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organizer_bp)
+    app.register_blueprint(staff_bp)
+    register_cli(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict[str, Any]) -> None:
+    from scheduler.config import INSECURE_DEV_SECRET, DefaultConfig, environment_overrides
+
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(environment_overrides(app.config))
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'scheduler.sqlite3'}"
+    if app.config["ENV_NAME"] == "production":
+        secret = app.config.get("SECRET_KEY") or ""
+        if secret == INSECURE_DEV_SECRET or len(secret) < 32:
+            raise RuntimeError(
+                "Refusing to start in production without a real SECRET_KEY (32+ random characters): "
+                "set SCHEDULER_SECRET_KEY or SECRET_KEY in instance/config.py."
+            )
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

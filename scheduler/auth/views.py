@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from scheduler.auth import services
+from scheduler.auth.forms import LoginForm
+from scheduler.auth.models import User
+from scheduler.extensions import db, limiter, login_manager
+from scheduler.i18n import N_
+
+auth_bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = N_("Please sign in to see this page.")
+login_manager.localize_callback = _
+login_manager.login_message_category = "info"
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user, remember=bool(form.remember.data))
+            target = request.args.get("next", "")
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("organizer.dashboard")
+            return redirect(target)
+        flash(_("That email and password do not match an account."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@auth_bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("public.schedule"))

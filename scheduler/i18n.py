@@ -1,0 +1,141 @@
+"""Language and time-zone choice, and the Jinja helpers that format times for a person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from scheduler import timefmt
+from scheduler.extensions import babel
+from scheduler.meetings.recurrence import is_valid_zone
+
+LANG_COOKIE = "lang"
+TZ_COOKIE = "tz"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+i18n_bp = Blueprint("i18n", __name__)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it must stay untranslated until shown."""
+    return message
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """Saved preference > explicit switch > Accept-Language > the group's default > English."""
+    languages = supported_languages()
+    preferred = getattr(g, "preferred_language", None)
+    if preferred in languages:
+        return preferred
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    switched = request.cookies.get(LANG_COOKIE)
+    if switched in languages:
+        return switched
+    accepted = request.accept_languages.best_match(languages)
+    if accepted:
+        return accepted
+    group_default = getattr(g, "group_language", None)
+    if group_default in languages:
+        return group_default
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def viewer_timezone() -> str:
+    """The zone times are shown in: the staff member's, else the visitor's chosen or detected one."""
+    if not has_request_context():
+        return "UTC"
+    if current_user.is_authenticated and is_valid_zone(current_user.timezone):
+        return current_user.timezone
+    chosen = request.cookies.get(TZ_COOKIE, "")
+    return chosen if is_valid_zone(chosen) else "UTC"
+
+
+def viewer_timezone_known() -> bool:
+    return (current_user.is_authenticated) or is_valid_zone(request.cookies.get(TZ_COOKIE, ""))
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return url_for("public.schedule")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("public.schedule")
+    return target
+
+
+@i18n_bp.get("/language/<code>")
+def switch_language(code: str) -> Response:
+    """Remembers a language choice (a preference cookie, not data) and returns to the page."""
+    response = redirect(_safe_next(request.args.get("next")))
+    if code in supported_languages():
+        response.set_cookie(LANG_COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    return response
+
+
+@i18n_bp.get("/timezone")
+def switch_timezone() -> Response:
+    response = redirect(_safe_next(request.args.get("next")))
+    zone = request.args.get("tz", "")
+    if is_valid_zone(zone):
+        response.set_cookie(TZ_COOKIE, zone, max_age=COOKIE_MAX_AGE, samesite="Lax")
+    return response
+
+
+@lru_cache(maxsize=1)
+def all_timezones() -> tuple[str, ...]:
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return (*zones, "UTC")
+
+
+def _locale_code() -> str:
+    return str(get_locale() or "en")
+
+
+def format_when(instant: datetime, tz: str | None = None, with_zone: bool = True) -> str:
+    return timefmt.format_when(instant, tz or viewer_timezone(), _locale_code(), with_zone=with_zone)
+
+
+def format_day(instant: datetime, tz: str | None = None) -> str:
+    return timefmt.format_day(instant, tz or viewer_timezone(), _locale_code())
+
+
+def format_clock(instant: datetime, tz: str | None = None) -> str:
+    return timefmt.format_clock(instant, tz or viewer_timezone(), _locale_code())
+
+
+def zone_label(tz: str, instant: datetime | None = None) -> str:
+    return timefmt.zone_label(tz, _locale_code(), instant)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(app.root_path + "/translations"),
+    )
+    app.register_blueprint(i18n_bp)
+    app.jinja_env.globals.update(
+        format_when=format_when,
+        format_day=format_day,
+        format_clock=format_clock,
+        zone_label=zone_label,
+        viewer_timezone=viewer_timezone,
+        viewer_timezone_known=viewer_timezone_known,
+        language_names=timefmt.LANGUAGE_NAMES,
+        current_locale=_locale_code,
+        all_timezones=all_timezones,
+    )

@@ -1,0 +1,408 @@
+"""Organizer and counselor pages: thin views over the meetings services."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from scheduler import clock
+from scheduler.extensions import db
+from scheduler.meetings import groups as group_service
+from scheduler.meetings import permissions, services
+from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm, SeriesForm
+from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
+
+organizer_bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+
+
+@organizer_bp.before_request
+@login_required
+def require_login() -> None:
+    return None
+
+
+def _group(group_id: int, *, manage: bool = False) -> Group:
+    group = db.session.get(Group, group_id) or abort(404)
+    allowed = permissions.can_manage_group if manage else permissions.can_view_group
+    if not allowed(current_user, group):
+        abort(403)
+    return group
+
+
+def _series(series_id: int) -> Series:
+    series = db.session.get(Series, series_id) or abort(404)
+    if not permissions.can_edit_series(current_user, series):
+        abort(403)
+    return series
+
+
+def _occurrence(occurrence_id: int) -> Occurrence:
+    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    _series(occurrence.series_id)
+    return occurrence
+
+
+def _show_errors(form: object, error: services.MeetingError) -> None:
+    for name, messages in error.errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + messages
+        else:
+            for message in messages:
+                flash(message, "error")
+
+
+def _series_form(group: Group, series: Series | None = None) -> SeriesForm:
+    form = SeriesForm()
+    form.set_host_choices([(user.id, user.name) for user, _role in group_service.members(group)])
+    if request.method == "GET":
+        if series is not None:
+            form.fill_from(series)
+        else:
+            form.timezone.data = group.timezone
+            form.language.data = group.language
+    return form
+
+
+@organizer_bp.get("/")
+def dashboard() -> str:
+    groups = db.session.scalars(
+        permissions.visible_groups_query(current_user).options(so.selectinload(Group.series))
+    ).all()
+    now = clock.now()
+    upcoming = db.session.scalars(
+        sa.select(Occurrence)
+        .join(Series)
+        .where(
+            Series.group_id.in_([g.id for g in groups]),
+            Occurrence.end > now,
+            Occurrence.start < now + timedelta(days=14),
+        )
+        .options(so.contains_eager(Occurrence.series).selectinload(Series.group))
+        .order_by(Occurrence.start)
+    ).all()
+    return render_template(
+        "organizer/dashboard.html",
+        groups=groups,
+        upcoming=upcoming,
+        can_create=group_service.can_create_groups(current_user),
+    )
+
+
+@organizer_bp.route("/groups/new", methods=["GET", "POST"])
+def group_new() -> str | Response:
+    if not group_service.can_create_groups(current_user):
+        abort(403)
+    form = GroupForm()
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone
+        form.language.data = current_user.language
+    if form.validate_on_submit():
+        try:
+            group = group_service.create_group(_group_input(form), current_user)
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The group is created."), "success")
+            return redirect(url_for(".group_detail", group_id=group.id))
+    return render_template("organizer/group_form.html", form=form, group=None), 400 if form.errors else 200
+
+
+def _group_input(form: GroupForm) -> group_service.GroupInput:
+    return group_service.GroupInput(
+        name=form.name.data or "",
+        slug=form.slug.data or "",
+        description=form.description.data or "",
+        topic=form.topic.data or "other",
+        timezone=(form.timezone.data or "").strip(),
+        language=form.language.data or "en",
+        visibility=form.visibility.data or "public",
+        discreet=bool(form.discreet.data),
+        helpline=form.helpline.data,
+    )
+
+
+@organizer_bp.get("/groups/<int:group_id>")
+def group_detail(group_id: int) -> str:
+    group = _group(group_id)
+    series = db.session.scalars(sa.select(Series).where(Series.group_id == group.id).order_by(Series.created_at)).all()
+    return render_template(
+        "organizer/group_detail.html",
+        group=group,
+        series=series,
+        members=group_service.members(group),
+        member_form=MemberForm(),
+        can_manage=permissions.can_manage_group(current_user, group),
+        can_edit=permissions.can_edit_meetings(current_user, group),
+    )
+
+
+@organizer_bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+def group_edit(group_id: int) -> str | Response:
+    group = _group(group_id, manage=True)
+    form = GroupForm(obj=group)
+    if form.validate_on_submit():
+        try:
+            group_service.update_group(group, _group_input(form))
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".group_detail", group_id=group.id))
+    return render_template("organizer/group_form.html", form=form, group=group), 400 if form.errors else 200
+
+
+@organizer_bp.post("/groups/<int:group_id>/members")
+def member_add(group_id: int) -> Response:
+    group = _group(group_id, manage=True)
+    form = MemberForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the email of an existing staff account and a role."), "error")
+        return redirect(url_for(".group_detail", group_id=group.id))
+    try:
+        group_service.add_member_by_email(group, form.email.data or "", form.role.data or "")
+    except services.MeetingError as error:
+        db.session.rollback()
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("Member added."), "success")
+    return redirect(url_for(".group_detail", group_id=group.id))
+
+
+@organizer_bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
+def member_remove(group_id: int, user_id: int) -> Response:
+    group = _group(group_id, manage=True)
+    try:
+        group_service.remove_member(group, user_id)
+    except services.MeetingError as error:
+        db.session.rollback()
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("Member removed."), "success")
+    return redirect(url_for(".group_detail", group_id=group.id))
+
+
+@organizer_bp.route("/groups/<int:group_id>/meetings/new", methods=["GET", "POST"])
+def series_new(group_id: int) -> str | Response | tuple[str, int]:
+    group = _group(group_id)
+    if not permissions.can_edit_meetings(current_user, group):
+        abort(403)
+    form = _series_form(group)
+    preview = None
+    if form.validate_on_submit():
+        try:
+            series = services.create_series(group, form.to_input())
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting is saved."), "success")
+            return redirect(url_for(".series_detail", series_id=series.id))
+    if request.method == "POST":
+        preview = _preview(form)
+        return render_template("organizer/series_form.html", form=form, group=group, series=None, preview=preview), 400
+    return render_template("organizer/series_form.html", form=form, group=group, series=None, preview=preview)
+
+
+def _preview(form: SeriesForm) -> dict[str, object]:
+    """The next five sessions in the meeting's zone and the organizer's, or why there are none."""
+    if not form.start_date.data or not form.start_time.data:
+        return {"error": _("Enter the first date and the start time to see the next sessions.")}
+    try:
+        planned = services.plan(form.to_input(), preview_count=5)
+    except services.MeetingError as error:
+        return {"error": " ".join(m for ms in error.errors.values() for m in ms)}
+    return {"plan": planned, "timezone": (form.timezone.data or "").strip()}
+
+
+@organizer_bp.post("/groups/<int:group_id>/meetings/preview")
+def series_preview(group_id: int) -> str:
+    group = _group(group_id)
+    form = _series_form(group)
+    form.validate()
+    return render_template("organizer/_preview.html", preview=_preview(form))
+
+
+@organizer_bp.get("/meetings/<int:series_id>")
+def series_detail(series_id: int) -> str:
+    series = _series(series_id)
+    now = clock.now()
+    occurrences = db.session.scalars(
+        sa.select(Occurrence)
+        .where(Occurrence.series_id == series.id, Occurrence.end > now - timedelta(days=14))
+        .order_by(Occurrence.start)
+        .limit(30)
+    ).all()
+    return render_template("organizer/series_detail.html", series=series, occurrences=occurrences, now=now)
+
+
+@organizer_bp.route("/meetings/<int:series_id>/edit", methods=["GET", "POST"])
+def series_edit(series_id: int) -> str | Response | tuple[str, int]:
+    series = _series(series_id)
+    if series.status == SeriesStatus.CANCELLED:
+        flash(_("This meeting was cancelled and can no longer be changed."), "error")
+        return redirect(url_for(".series_detail", series_id=series.id))
+    form = _series_form(series.group, series)
+    if form.validate_on_submit():
+        try:
+            services.update_series(series, form.to_input())
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting is updated."), "success")
+            return redirect(url_for(".series_detail", series_id=series.id))
+    status = 400 if request.method == "POST" else 200
+    preview = _preview(form) if request.method == "POST" else None
+    return render_template(
+        "organizer/series_form.html", form=form, group=series.group, series=series, preview=preview
+    ), status
+
+
+@organizer_bp.post("/meetings/<int:series_id>/status")
+def series_status(series_id: int) -> Response:
+    series = _series(series_id)
+    try:
+        services.set_status(series, request.form.get("status", ""))
+    except services.MeetingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("The meeting is published.")
+            if series.status == SeriesStatus.PUBLISHED
+            else _("The meeting is now a draft."),
+            "success",
+        )
+    return redirect(url_for(".series_detail", series_id=series.id))
+
+
+@organizer_bp.route("/meetings/<int:series_id>/cancel", methods=["GET", "POST"])
+def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
+    series = _series(series_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_series(series, form.reason.data or "")
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting is cancelled."), "success")
+            return redirect(url_for(".series_detail", series_id=series.id))
+    status = 400 if form.errors else 200
+    return render_template("organizer/reason_form.html", form=form, series=series, occurrence=None), status
+
+
+@organizer_bp.route("/occurrences/<int:occurrence_id>/cancel", methods=["GET", "POST"])
+def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
+    occurrence = _occurrence(occurrence_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_occurrence(occurrence, form.reason.data or "")
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session is cancelled."), "success")
+            return redirect(url_for(".series_detail", series_id=occurrence.series_id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "organizer/reason_form.html", form=form, series=occurrence.series, occurrence=occurrence
+    ), status
+
+
+@organizer_bp.post("/occurrences/<int:occurrence_id>/restore")
+def occurrence_restore(occurrence_id: int) -> Response:
+    occurrence = _occurrence(occurrence_id)
+    try:
+        services.restore_occurrence(occurrence)
+    except services.MeetingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The session takes place again."), "success")
+    return redirect(url_for(".series_detail", series_id=occurrence.series_id))
+
+
+@organizer_bp.route("/occurrences/<int:occurrence_id>/move", methods=["GET", "POST"])
+def occurrence_move(occurrence_id: int) -> str | Response | tuple[str, int]:
+    occurrence = _occurrence(occurrence_id)
+    series = occurrence.series
+    form = MoveForm()
+    if request.method == "GET":
+        local = occurrence.start.astimezone(_zone(series.timezone))
+        form.date.data, form.time.data = local.date(), local.time().replace(tzinfo=None)
+        form.duration_minutes.data = int((occurrence.end - occurrence.start).total_seconds() // 60)
+    if form.validate_on_submit():
+        try:
+            new_start = datetime.combine(form.date.data, form.time.data)  # type: ignore[arg-type]
+            services.move_occurrence(occurrence, new_start, form.duration_minutes.data)
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session is moved."), "success")
+            return redirect(url_for(".series_detail", series_id=series.id))
+    status = 400 if form.errors or request.method == "POST" else 200
+    return render_template("organizer/move_form.html", form=form, series=series, occurrence=occurrence), status
+
+
+@organizer_bp.route("/occurrences/<int:occurrence_id>/change-following", methods=["GET", "POST"])
+def occurrence_split(occurrence_id: int) -> str | Response | tuple[str, int]:
+    occurrence = _occurrence(occurrence_id)
+    series = occurrence.series
+    form = _series_form(series.group, series)
+    if request.method == "GET":
+        local = occurrence.original_start.astimezone(_zone(series.timezone))
+        form.start_date.data = local.date()
+    if form.validate_on_submit():
+        try:
+            successor = services.split_series(series, occurrence, form.to_input())
+        except services.MeetingError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("This session and all following ones are changed."), "success")
+            return redirect(url_for(".series_detail", series_id=successor.id))
+    status = 400 if request.method == "POST" else 200
+    preview = _preview(form) if request.method == "POST" else None
+    return render_template(
+        "organizer/series_form.html",
+        form=form,
+        group=series.group,
+        series=series,
+        split_from=occurrence,
+        preview=preview,
+    ), status
+
+
+def _zone(name: str):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)

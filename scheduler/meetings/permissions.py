@@ -1,0 +1,40 @@
+"""Who may see and change what. Staff see only the groups they belong to; admins see all."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from scheduler.auth.models import User
+from scheduler.extensions import db
+from scheduler.meetings.models import Group, GroupMembership, MemberRole, Series
+
+
+def visible_groups_query(user: User) -> sa.Select[tuple[Group]]:
+    query = sa.select(Group).order_by(Group.name)
+    if user.is_admin:
+        return query
+    return query.join(GroupMembership).where(GroupMembership.user_id == user.id)
+
+
+def membership_role(user: User, group: Group) -> str | None:
+    return db.session.scalar(
+        sa.select(GroupMembership.role).where(GroupMembership.group_id == group.id, GroupMembership.user_id == user.id)
+    )
+
+
+def can_view_group(user: User, group: Group) -> bool:
+    return user.is_admin or membership_role(user, group) is not None
+
+
+def can_manage_group(user: User, group: Group) -> bool:
+    """Group settings and members: admins and the group's organizers."""
+    return user.is_admin or membership_role(user, group) == MemberRole.ORGANIZER
+
+
+def can_edit_meetings(user: User, group: Group) -> bool:
+    """Meetings of a group: its organizers and counselors (counselors run therapist-led groups)."""
+    return user.is_admin or membership_role(user, group) in {MemberRole.ORGANIZER, MemberRole.COUNSELOR}
+
+
+def can_edit_series(user: User, series: Series) -> bool:
+    return can_edit_meetings(user, series.group)

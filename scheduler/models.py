@@ -1,0 +1,6 @@
+"""Imports every model module so the metadata (and Alembic) sees all tables."""
+
+from scheduler.auth.models import User
+from scheduler.meetings.models import Group, GroupMembership, Occurrence, Series, Speaker
+
+__all__ = ["Group", "GroupMembership", "Occurrence", "Series", "Speaker", "User"]

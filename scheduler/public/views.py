@@ -1,0 +1,290 @@
+"""Public pages: the schedule, a meeting's page and a group's page. No video links here, ever."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel.dates import format_date
+from babel.lists import format_list
+from flask import Blueprint, abort, g, render_template, request
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from scheduler import timefmt
+from scheduler.i18n import format_clock, format_day, format_when, viewer_timezone, zone_label
+from scheduler.meetings import recurrence
+from scheduler.meetings.models import Series, SeriesKind, SpeakerRole, Topic
+from scheduler.public import queries
+
+public_bp = Blueprint("public", __name__)
+
+KIND_LABELS = {
+    SeriesKind.PEER_SUPPORT: _l("Peer support"),
+    SeriesKind.THERAPIST_LED: _l("Led by a therapist"),
+    SeriesKind.FAMILY: _l("For family and friends"),
+    SeriesKind.WEBINAR: _l("Webinar"),
+}
+TOPIC_LABELS = {
+    Topic.ADDICTION: _l("Recovery from addiction"),
+    Topic.DEPRESSION: _l("Depression"),
+    Topic.FAMILY: _l("Family and friends"),
+    Topic.OTHER: _l("Other topics"),
+}
+ROLE_LABELS = {SpeakerRole.MODERATOR: _l("Moderator"), SpeakerRole.SPEAKER: _l("Speaker")}
+DAY_CHOICES = (7, 14, 30, 60)
+FILTER_NOTES = {
+    "topic": _l("We did not recognise the chosen topic, so meetings on all topics are shown."),
+    "language": _l("We did not recognise the chosen language, so meetings in all languages are shown."),
+    "kind": _l("We did not recognise the chosen kind of meeting, so all kinds are shown."),
+    "weekday": _l("We did not recognise the chosen day of the week, so all days are shown."),
+    "days": _l("The period must be a number of days from 1 to %(max)s, so the next %(days)s days are shown."),
+}
+
+
+@functools.cache
+def zone_names() -> list[str]:
+    return sorted(z for z in available_timezones() if recurrence.is_valid_zone(z))
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))  # type: ignore[call-overload]
+
+
+def topic_label(topic: str) -> str:
+    return str(TOPIC_LABELS.get(topic, topic))  # type: ignore[call-overload]
+
+
+def language_name(code: str) -> str:
+    return timefmt.LANGUAGE_NAMES.get(code, code)
+
+
+def first_name(name: str) -> str:
+    return name.split()[0] if name.strip() else name
+
+
+def both_zones(start: datetime, meeting_tz: str, *, full: bool = False) -> str:
+    """The time in the meeting's zone, and in the visitor's zone when the clocks differ there."""
+    viewer_tz = viewer_timezone()
+    own, theirs = start.astimezone(ZoneInfo(meeting_tz)), start.astimezone(ZoneInfo(viewer_tz))
+    same_day = own.date() == theirs.date()
+    own_text = (
+        format_when(start, meeting_tz, with_zone=False)
+        if full or not same_day
+        else format_clock(start, meeting_tz)
+    )
+    zone = zone_label(meeting_tz, start)
+    if own.utcoffset() == theirs.utcoffset():
+        return _("%(time)s %(zone)s", time=own_text, zone=zone)
+    your_text = format_when(start, viewer_tz, with_zone=False) if full else format_clock(start, viewer_tz)
+    return _(
+        "%(time)s %(zone)s — %(your_time)s your time (%(your_zone)s)",
+        time=own_text,
+        zone=zone,
+        your_time=your_text,
+        your_zone=viewer_tz,
+    )
+
+
+def _repeat_sentence(rule: recurrence.RecurrenceRule, series: Series, start: datetime) -> str:
+    names = timefmt.weekday_names(_locale())
+    n, time_text, zone = rule.interval, format_clock(start, series.timezone), series.timezone
+    if rule.freq == "once":
+        return _(
+            "Once, on %(date)s at %(time)s (%(zone)s)",
+            date=format_day(start, zone),
+            time=time_text,
+            zone=zone,
+        )
+    if rule.freq == "daily":
+        return ngettext(
+            "Every day at %(time)s (%(zone)s)",
+            "Every %(num)s days at %(time)s (%(zone)s)",
+            n,
+            time=time_text,
+            zone=zone,
+        )
+    if rule.freq == "weekly":
+        days = format_list([names[d] for d in rule.weekdays], locale=_locale())
+        return ngettext(
+            "Every %(weekdays)s at %(time)s (%(zone)s)",
+            "Every %(num)s weeks on %(weekdays)s at %(time)s (%(zone)s)",
+            n,
+            weekdays=days,
+            time=time_text,
+            zone=zone,
+        )
+    if rule.monthly_mode == "weekday" and rule.monthly_weekday is not None:
+        return _monthly_weekday(
+            rule.monthly_nth, n, weekday=names[rule.monthly_weekday], time=time_text, zone=zone
+        )
+    day = rule.monthly_day or series.local_start.day
+    return ngettext(
+        "On day %(day)s of every month at %(time)s (%(zone)s)",
+        "On day %(day)s of every %(num)s months at %(time)s (%(zone)s)",
+        n,
+        day=day,
+        time=time_text,
+        zone=zone,
+    )
+
+
+def _monthly_weekday(nth: int | None, n: int, **values: str) -> str:
+    if nth == 1:
+        return ngettext(
+            "On the first %(weekday)s of every month at %(time)s (%(zone)s)",
+            "On the first %(weekday)s of every %(num)s months at %(time)s (%(zone)s)",
+            n,
+            **values,
+        )
+    if nth == 2:
+        return ngettext(
+            "On the second %(weekday)s of every month at %(time)s (%(zone)s)",
+            "On the second %(weekday)s of every %(num)s months at %(time)s (%(zone)s)",
+            n,
+            **values,
+        )
+    if nth == 3:
+        return ngettext(
+            "On the third %(weekday)s of every month at %(time)s (%(zone)s)",
+            "On the third %(weekday)s of every %(num)s months at %(time)s (%(zone)s)",
+            n,
+            **values,
+        )
+    if nth == 4:
+        return ngettext(
+            "On the fourth %(weekday)s of every month at %(time)s (%(zone)s)",
+            "On the fourth %(weekday)s of every %(num)s months at %(time)s (%(zone)s)",
+            n,
+            **values,
+        )
+    return ngettext(
+        "On the last %(weekday)s of every month at %(time)s (%(zone)s)",
+        "On the last %(weekday)s of every %(num)s months at %(time)s (%(zone)s)",
+        n,
+        **values,
+    )
+
+
+def schedule_in_words(series: Series) -> list[str]:
+    """Whole translated sentences: how often, then (if any) how it ends."""
+    start = recurrence.local_to_utc(series.local_start, series.timezone)
+    try:
+        rule = recurrence.from_rrule(series.rrule, series.local_start, series.timezone)
+    except recurrence.RecurrenceError:
+        return [_("Regular sessions; see the dates below.")]
+    sentences = [_repeat_sentence(rule, series, start)]
+    if rule.freq != "once" and rule.count is not None:
+        sentences.append(ngettext("%(num)s session in total.", "%(num)s sessions in total.", rule.count))
+    if rule.freq != "once" and rule.until is not None:
+        until = format_date(rule.until, format="long", locale=_locale())
+        sentences.append(_("The last session is on %(date)s.", date=until))
+    return sentences
+
+
+def _parse_filters(args: Mapping[str, str]) -> tuple[queries.ScheduleFilters, int | None, list[str]]:
+    notes: list[str] = []
+
+    def choice(name: str, allowed: set[str]) -> str | None:
+        value = (args.get(name) or "").strip()
+        if value and value not in allowed:
+            notes.append(str(FILTER_NOTES[name]))
+            return None
+        return value or None
+
+    topic = choice("topic", {str(t) for t in Topic})
+    language = choice("language", set(timefmt.LANGUAGE_NAMES))
+    kind = choice("kind", {str(k) for k in SeriesKind})
+    weekday_text = choice("weekday", {str(i) for i in range(7)})
+    days = queries.DEFAULT_DAYS
+    raw_days = (args.get("days") or "").strip()
+    if raw_days:
+        if raw_days.isdigit() and 1 <= int(raw_days) <= queries.MAX_DAYS:
+            days = int(raw_days)
+        else:
+            days = queries.MAX_DAYS if raw_days.isdigit() and int(raw_days) > queries.MAX_DAYS else days
+            notes.append(str(FILTER_NOTES["days"]) % {"max": queries.MAX_DAYS, "days": days})
+    filters = queries.ScheduleFilters(days=days, topic=topic, language=language, kind=kind)
+    return filters, int(weekday_text) if weekday_text is not None else None, notes
+
+
+def _helpers() -> dict[str, object]:
+    return {
+        "kind_label": kind_label,
+        "topic_label": topic_label,
+        "role_label": lambda role: str(ROLE_LABELS.get(role, role)),  # type: ignore[call-overload]
+        "language_name": language_name,
+        "both_zones": both_zones,
+        "first_name": first_name,
+        "schedule_in_words": schedule_in_words,
+    }
+
+
+@public_bp.get("/")
+def schedule() -> str:
+    filters, weekday, notes = _parse_filters(request.args)
+    viewer_zone = ZoneInfo(viewer_timezone())
+    days: list[tuple[date, datetime, list]] = []
+    for occurrence in queries.schedule_occurrences(filters):
+        local = occurrence.start.astimezone(viewer_zone)
+        if weekday is not None and local.weekday() != weekday:
+            continue
+        if not days or days[-1][0] != local.date():
+            days.append((local.date(), occurrence.start, []))
+        days[-1][2].append(occurrence)
+    return render_template(
+        "public/schedule.html",
+        days=days,
+        filters=filters,
+        weekday=weekday,
+        notes=notes,
+        weekday_names=timefmt.weekday_names(_locale()),
+        day_choices=sorted({*DAY_CHOICES, filters.days}),
+        topics=list(Topic),
+        kinds=list(SeriesKind),
+        zone_names=zone_names(),
+        **_helpers(),
+    )
+
+
+@public_bp.get("/meetings/<int:series_id>")
+def meeting(series_id: int) -> str:
+    series = queries.meeting(series_id)
+    if series is None:
+        abort(404)
+    g.group_language = series.language
+    hosts = [user for user in (series.host, series.backup_host) if user is not None]
+    return render_template(
+        "public/meeting.html",
+        series=series,
+        group=series.group,
+        sessions=queries.upcoming_sessions(series),
+        host_names=format_list([first_name(u.name) for u in hosts], locale=_locale()) if hosts else "",
+        host_count=len(hosts),
+        moderators=[s for s in series.speakers if s.role == SpeakerRole.MODERATOR],
+        speakers=[s for s in series.speakers if s.role != SpeakerRole.MODERATOR],
+        **_helpers(),
+    )
+
+
+@public_bp.get("/groups/<slug>")
+def group(slug: str) -> str:
+    found = queries.group_by_slug(slug)
+    if found is None:
+        abort(404)
+    g.group_language = found.language
+    meetings = queries.group_meetings(found)
+    return render_template(
+        "public/group.html",
+        group=found,
+        meetings=meetings,
+        next_starts=queries.next_starts([s.id for s in meetings]),
+        **_helpers(),
+    )

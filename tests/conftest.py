@@ -1,0 +1,119 @@
+"""Shared fixtures: an app on SQLite (default) or on PostgreSQL when SCHEDULER_TEST_DATABASE_URL names one.
+
+`make test` runs the suite on SQLite and again on the local PostgreSQL; in CI (CI=true) a missing
+PostgreSQL is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from scheduler import clock, create_app
+from scheduler.extensions import db
+
+POSTGRES_URL_ENV = "SCHEDULER_TEST_DATABASE_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("SCHEDULER_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    try:
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return url
+    except Exception as error:
+        if in_ci():
+            raise RuntimeError(f"PostgreSQL is required in CI but not reachable at {url}: {error}") from error
+        return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test session (skips off CI when there is none)."""
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (set SCHEDULER_TEST_POSTGRES_URL)")
+    name = f"scheduler_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def base_config(database_url: str) -> dict[str, object]:
+    return {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-123",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if os.environ.get(POSTGRES_URL_ENV) or os.environ.get("SCHEDULER_TEST_BACKEND") == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def frozen_now() -> Iterator[datetime]:
+    """Freezes the application's clock at 2026-11-22 10:00 UTC (a Sunday)."""
+    instant = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    with clock.frozen_at(instant):
+        yield instant
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,5 @@
+"""Entry point for `flask` and gunicorn: `gunicorn wsgi:app`."""
+
+from scheduler import create_app
+
+app = create_app()
