@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    instance_path = os.environ.get("SCHEDULER_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -65,7 +67,9 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
                 "Refusing to start in production without a real SECRET_KEY (32+ random characters): "
                 "set SCHEDULER_SECRET_KEY or SECRET_KEY in instance/config.py."
             )
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        if app.config.get("SESSION_COOKIE_SECURE") is None:  # HTTPS in production unless said otherwise
+            app.config["SESSION_COOKIE_SECURE"] = True
+            app.config["REMEMBER_COOKIE_SECURE"] = True
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {}).setdefault("timeout", 30)

@@ -18,6 +18,7 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE: bool | None = None  # None: True in production, False elsewhere
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = "http"
@@ -66,7 +67,7 @@ def environment_overrides(config: Mapping[str, Any], environ: Mapping[str, str] 
         if not name.startswith("SCHEDULER_"):
             continue
         key = name.removeprefix("SCHEDULER_")
-        if not key or key.startswith("TEST_"):
+        if not key or key.startswith("TEST_") or key == "INSTANCE_PATH":
             continue
         result[key] = _coerce(raw, config.get(key))
     return result

@@ -2,5 +2,6 @@
 
 from scheduler.auth.models import User
 from scheduler.meetings.models import Group, GroupMembership, Occurrence, Series, Speaker
+from scheduler.notifications.models import OutboxMessage
 
-__all__ = ["Group", "GroupMembership", "Occurrence", "Series", "Speaker", "User"]
+__all__ = ["Group", "GroupMembership", "Occurrence", "OutboxMessage", "Series", "Speaker", "User"]

@@ -88,6 +88,13 @@ def app(database_url: str) -> Iterator[Flask]:
         yield app
         db.session.remove()
         _empty_all_tables()
+        dispose_engines()
+
+
+def dispose_engines() -> None:
+    """Close pooled connections now rather than at garbage collection (ResourceWarning otherwise)."""
+    for engine in db.engines.values():
+        engine.dispose()
 
 
 def _empty_all_tables() -> None:

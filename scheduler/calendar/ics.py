@@ -199,8 +199,11 @@ def _vevent(
         description = f"{description}\n\n{event.url}".strip()
     if description:
         vevent.add("description", description)
-    if event.location or event.url:
-        vevent.add("location", event.location or event.url)
+    location = event.location or ""
+    if event.url and event.url not in location:
+        location = f"{location} ({event.url})" if location else event.url
+    if location:
+        vevent.add("location", location)
     if event.url:
         vevent.add("url", event.url)
     vevent.add("status", status or event.status)

@@ -76,14 +76,14 @@ def both_zones(start: datetime, meeting_tz: str, *, full: bool = False) -> str:
     own, theirs = start.astimezone(ZoneInfo(meeting_tz)), start.astimezone(ZoneInfo(viewer_tz))
     same_day = own.date() == theirs.date()
     own_text = (
-        format_when(start, meeting_tz, with_zone=False)
-        if full or not same_day
-        else format_clock(start, meeting_tz)
+        format_when(start, meeting_tz, with_zone=False) if full or not same_day else format_clock(start, meeting_tz)
     )
     zone = zone_label(meeting_tz, start)
     if own.utcoffset() == theirs.utcoffset():
         return _("%(time)s %(zone)s", time=own_text, zone=zone)
-    your_text = format_when(start, viewer_tz, with_zone=False) if full else format_clock(start, viewer_tz)
+    your_text = (
+        format_when(start, viewer_tz, with_zone=False) if full and not same_day else format_clock(start, viewer_tz)
+    )
     return _(
         "%(time)s %(zone)s — %(your_time)s your time (%(your_zone)s)",
         time=own_text,
@@ -122,9 +122,7 @@ def _repeat_sentence(rule: recurrence.RecurrenceRule, series: Series, start: dat
             zone=zone,
         )
     if rule.monthly_mode == "weekday" and rule.monthly_weekday is not None:
-        return _monthly_weekday(
-            rule.monthly_nth, n, weekday=names[rule.monthly_weekday], time=time_text, zone=zone
-        )
+        return _monthly_weekday(rule.monthly_nth, n, weekday=names[rule.monthly_weekday], time=time_text, zone=zone)
     day = rule.monthly_day or series.local_start.day
     return ngettext(
         "On day %(day)s of every month at %(time)s (%(zone)s)",

@@ -228,6 +228,7 @@ def test_crlf_folding_and_required_properties(label: str, ics: bytes) -> None:
         assert vevent["DTEND"].params["TZID"] == vevent["DTSTART"].params["TZID"] == tzids[0]
         assert str(vevent["ORGANIZER"]) == f"mailto:{ORGANIZER.email}"
         assert isinstance(vevent["ATTENDEE"], str), "exactly one ATTENDEE"
+        assert all(JOIN in str(vevent[prop]) for prop in ("DESCRIPTION", "LOCATION", "URL")), "join link"
         if method == "CANCEL":
             assert str(vevent["STATUS"]) == "CANCELLED" and not vevent.walk("VALARM")
     assert re.search(r"\r\nDTSTAMP:20260201T120005Z\r\n", ics.decode()), "DTSTAMP in UTC, no microseconds"
@@ -298,6 +299,11 @@ def test_cancel_occurrence_and_series() -> None:
     assert "RECURRENCE-ID" not in vevent and str(vevent["STATUS"]) == "CANCELLED" and not vevent.walk("VALARM")
 
 
+def test_location_keeps_the_place_and_adds_the_link() -> None:
+    vevent = parse(request_invite(SCENARIOS["jakarta"], ORGANIZER, ATTENDEES["plain"], STAMP)).walk("VEVENT")[0]
+    assert str(vevent["LOCATION"]) == f"Zoom ({JOIN})"
+
+
 def test_cancelled_override_is_an_exdate_not_a_vevent() -> None:
     text = unfolded(request_invite(SCENARIOS["new_york"], ORGANIZER, ATTENDEES["plain"], STAMP))
     assert "\r\nEXDATE;TZID=America/New_York:20260312T183000\r\n" in text
@@ -352,6 +358,7 @@ def test_feed() -> None:
     assert "ATTENDEE" not in text and "VALARM" not in text and "RSVP" not in text
     assert sorted(str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")) == ["Asia/Dhaka", "Europe/Amsterdam"]
     assert len(cal.walk("VEVENT")) == 3 + 2  # three masters, two overrides
+    assert all(JOIN in str(v["LOCATION"]) and str(v["URL"]) == JOIN for v in cal.walk("VEVENT"))
     got = expand_with_recurring_ical_events(ics)
     expected = sorted(
         expected_instances(AMSTERDAM) + expected_instances(second) + expected_instances(SCENARIOS["dhaka"])

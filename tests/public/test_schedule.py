@@ -101,11 +101,22 @@ def test_english_visitor_sees_twelve_hour_clock_and_one_zone_when_it_is_the_same
 
 def test_weekday_filter_uses_the_visitors_zone(client, frozen_now):
     # 02:00 on Wednesday in Dhaka is 21:00 on Tuesday in Amsterdam.
-    dhaka_meeting(dhaka_group(), title="Early morning group", start_date=date(2026, 11, 25), start_time=time(2, 0),
-                  rule=RecurrenceRule("weekly", weekdays=(2,)))
+    dhaka_meeting(
+        dhaka_group(),
+        title="Early morning group",
+        start_date=date(2026, 11, 25),
+        start_time=time(2, 0),
+        rule=RecurrenceRule("weekly", weekdays=(2,)),
+    )
     client.set_cookie("tz", "Europe/Amsterdam")
 
-    assert "Early morning group" in get_schedule(client, "?weekday=1")
+    html = get_schedule(client, "?weekday=1", headers={"Accept-Language": "en"})
+    assert "Early morning group" in html
+    assert "Tuesday, November 24, 2026</h2>" in html
+    assert (
+        "Wednesday, November 25, 2026, 2:00\u202fAM Bangladesh Standard Time (Asia/Dhaka) — 9:00\u202fPM your time"
+        in html
+    )
     assert "Early morning group" not in get_schedule(client, "?weekday=2")
     client.set_cookie("tz", "Asia/Dhaka")
     assert "Early morning group" in get_schedule(client, "?weekday=2")
@@ -115,8 +126,15 @@ def test_weekday_filter_uses_the_visitors_zone(client, frozen_now):
 def test_topic_language_and_kind_filters(client, frozen_now):
     dhaka_meeting(dhaka_group(), title="Bengali recovery")
     jakarta = create_group(timezone="Asia/Jakarta", language="id", topic="depression")
-    create_series(jakarta, title="Indonesian CBT", kind="therapist_led", timezone="Asia/Jakarta", language="id",
-                  capacity=12, access="closed")
+    create_series(
+        jakarta,
+        title="Indonesian CBT",
+        kind="therapist_led",
+        timezone="Asia/Jakarta",
+        language="id",
+        capacity=12,
+        access="closed",
+    )
 
     html = get_schedule(client, "?topic=depression")
     assert "Indonesian CBT" in html and "Bengali recovery" not in html
@@ -173,8 +191,12 @@ def test_html_in_titles_and_names_is_escaped(client, frozen_now):
 
 
 def test_no_video_link_on_the_schedule(client, frozen_now):
-    create_series(create_group(), video_provider="custom", video_custom_url="https://video.example/secret-room",
-                  video_custom_notes="PIN 4321")
+    create_series(
+        create_group(),
+        video_provider="custom",
+        video_custom_url="https://video.example/secret-room",
+        video_custom_notes="PIN 4321",
+    )
     html = get_schedule(client)
     assert "secret-room" not in html and "4321" not in html
 
@@ -183,7 +205,7 @@ def test_no_video_link_on_the_schedule(client, frozen_now):
 def count_queries() -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+    def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
@@ -199,8 +221,14 @@ def add_meetings(n: int, start: int = 0) -> None:
         group = create_group(name=f"Group {i}", timezone="Asia/Dhaka" if i % 2 else "Europe/Amsterdam")
         kind = kinds[i % 4]
         speakers = (services.SpeakerInput(f"Moderator {i}", "moderator"), services.SpeakerInput(f"Speaker {i}"))
-        create_series(group, title=f"Meeting {i}", kind=kind, capacity=10 + i,
-                      speakers=speakers if kind == "webinar" else (), rule=RecurrenceRule("daily"))
+        create_series(
+            group,
+            title=f"Meeting {i}",
+            kind=kind,
+            capacity=10 + i,
+            speakers=speakers if kind == "webinar" else (),
+            rule=RecurrenceRule("daily"),
+        )
 
 
 def test_schedule_issues_a_constant_number_of_queries(client, frozen_now):

@@ -1,0 +1,53 @@
+"""The outbox: every email is a row written in the same transaction as the change that causes it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from scheduler import clock
+from scheduler.db import UTCDateTime
+from scheduler.extensions import db
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "send_after"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # (kind, series/occurrence, offset, recipient, sequence): the same key is never queued twice.
+    dedupe_key: so.Mapped[str] = so.mapped_column(sa.String(255), unique=True)
+    message_id: so.Mapped[str] = so.mapped_column(sa.String(255))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    recipient_email: so.Mapped[str] = so.mapped_column(sa.String(254))
+    recipient_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    sender_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    language: so.Mapped[str] = so.mapped_column(sa.String(8), default="en")
+    subject: so.Mapped[str] = so.mapped_column(sa.String(255))
+    body_text: so.Mapped[str] = so.mapped_column(sa.Text)
+    body_html: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    calendar: so.Mapped[str | None] = so.mapped_column(sa.Text)  # iCalendar text, when the email carries one
+    calendar_method: so.Mapped[str | None] = so.mapped_column(sa.String(12))
+    headers: so.Mapped[dict[str, str]] = so.mapped_column(sa.JSON, default=dict)
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default=OutboxStatus.PENDING)
+    send_after: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("groups.id", ondelete="SET NULL"), index=True)
+    series_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"))
+    occurrence_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("occurrences.id", ondelete="SET NULL"))
+    # Who the message is about, so erasing a participant removes their queued mail too.
+    participant_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
+    sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
