@@ -204,10 +204,12 @@ def _parse_filters(args: Mapping[str, str]) -> tuple[queries.ScheduleFilters, in
     days = queries.DEFAULT_DAYS
     raw_days = (args.get("days") or "").strip()
     if raw_days:
-        if raw_days.isdigit() and 1 <= int(raw_days) <= queries.MAX_DAYS:
-            days = int(raw_days)
+        # isdecimal() refuses "²" and "-3"; the length cap keeps int() away from huge inputs.
+        asked = int(raw_days) if raw_days.isdecimal() and len(raw_days) <= 6 else None
+        if asked is not None and 1 <= asked <= queries.MAX_DAYS:
+            days = asked
         else:
-            days = queries.MAX_DAYS if raw_days.isdigit() and int(raw_days) > queries.MAX_DAYS else days
+            days = queries.MAX_DAYS if asked is not None and asked > queries.MAX_DAYS else days
             notes.append(str(FILTER_NOTES["days"]) % {"max": queries.MAX_DAYS, "days": days})
     filters = queries.ScheduleFilters(days=days, topic=topic, language=language, kind=kind)
     return filters, int(weekday_text) if weekday_text is not None else None, notes

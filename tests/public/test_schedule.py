@@ -169,6 +169,8 @@ def test_unknown_filter_values_are_ignored_with_a_note(client, frozen_now):
     assert "<script>" not in html
     assert "so the next 60 days are shown" in get_schedule(client, "?days=100000")
     assert "so the next 14 days are shown" in get_schedule(client, "?days=-3")
+    assert "so the next 14 days are shown" in get_schedule(client, "?days=%C2%B2&weekday=%C2%B2")
+    assert "so the next 14 days are shown" in get_schedule(client, "?days=" + "9" * 5000)
 
 
 def test_cancelled_session_stays_listed_with_its_reason(client, frozen_now):
