@@ -44,9 +44,7 @@ def create_user(
         errors["timezone"] = [str(_l("Choose a time zone from the list."))]
     if errors:
         raise AccountError(errors)
-    user = User(
-        email=normalize_email(email), name=name.strip(), role=role, timezone=timezone, language=language
-    )
+    user = User(email=normalize_email(email), name=name.strip(), role=role, timezone=timezone, language=language)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

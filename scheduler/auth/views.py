@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
@@ -31,8 +33,14 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _login_email_key() -> str:
+    """Limits guesses against one account from many addresses too."""
+    return "login:" + hashlib.sha256(request.form.get("email", "").strip().lower().encode()).hexdigest()
+
+
 @auth_bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
