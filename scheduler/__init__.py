@@ -39,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.auth import auth_bp
     from scheduler.cli import register_cli
     from scheduler.meetings.organizer_views import organizer_bp
+    from scheduler.notifications import dev_views
     from scheduler.public.views import public_bp
     from scheduler.staff.views import staff_bp
 
@@ -47,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(organizer_bp)
     app.register_blueprint(staff_bp)
     register_cli(app)
+    dev_views.init_app(app)
     return app
 
 

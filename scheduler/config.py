@@ -44,6 +44,10 @@ class DefaultConfig:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "no-reply@scheduler.invalid"
+    MAIL_SUPPRESS_SEND = False
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_BATCH_SIZE = 50
+    MAIL_MESSAGE_ID_DOMAIN = "scheduler.invalid"
 
     VIDEO_PROVIDER = "jitsi"
     JITSI_BASE_URL = "https://meet.jit.si"

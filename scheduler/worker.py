@@ -31,8 +31,12 @@ class Job:
 
 def default_jobs() -> list[Job]:
     from scheduler.meetings.occurrences import extend_all_horizons
+    from scheduler.notifications.sender import send_due
 
-    return [Job("extend-horizons", extend_all_horizons, timedelta(hours=6))]
+    return [
+        Job("send-email", send_due, timedelta(seconds=0)),
+        Job("extend-horizons", extend_all_horizons, timedelta(hours=6)),
+    ]
 
 
 def run_due_jobs(jobs: list[Job]) -> int:

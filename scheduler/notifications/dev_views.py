@@ -1,0 +1,39 @@
+"""A development-only mailbox: with no SMTP server configured, sent mail is readable here."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Flask, Response, abort, render_template
+
+from scheduler.extensions import db
+from scheduler.notifications.models import OutboxMessage
+
+dev_bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+
+@dev_bp.get("/mailbox")
+def mailbox() -> str:
+    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
+    return render_template("dev/mailbox.html", messages=messages)
+
+
+@dev_bp.get("/mailbox/<int:message_id>")
+def message(message_id: int) -> str:
+    row = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("dev/message.html", message=row)
+
+
+@dev_bp.get("/mailbox/<int:message_id>/invite.ics")
+def calendar(message_id: int) -> Response:
+    row = db.session.get(OutboxMessage, message_id) or abort(404)
+    if not row.calendar:
+        abort(404)
+    return Response(
+        row.calendar, mimetype="text/calendar", headers={"Content-Disposition": "attachment; filename=invite.ics"}
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Only in development, and only while no SMTP server is configured: it shows everyone's mail."""
+    if app.config["ENV_NAME"] == "development" and not app.config.get("MAIL_SERVER"):
+        app.register_blueprint(dev_bp)
