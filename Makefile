@@ -6,7 +6,7 @@ FLASK := FLASK_APP=wsgi $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint translations extract-messages migrate clean
+.PHONY: setup run test test-sqlite test-postgres lint translations extract-messages update-translations migrate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,10 @@ tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/js --no-audit --no-fund --silent; \
 	else echo "npm not found: the ical.js cross-check will be skipped"; fi
 
+# Compiles scheduler/translations/*/LC_MESSAGES/messages.po to .mo (generated, not committed).
 translations: $(VENV)/.installed
 	@if ls scheduler/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d scheduler/translations; fi
+		$(BIN)/pybabel -q compile -d scheduler/translations; fi
 
 setup: $(VENV)/.installed translations
 	@if [ -f tests/js/package.json ]; then $(MAKE) --no-print-directory tests/js/node_modules/.package-lock.json; fi
@@ -48,8 +49,13 @@ test: setup
 	$(BIN)/pytest
 	SCHEDULER_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
+# Rewrites scheduler/translations/messages.pot from the code and templates.
 extract-messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o scheduler/translations/messages.pot .
+	PYBABEL=$(BIN)/pybabel sh scheduler/translations/update.sh --extract-only
+
+# Re-extracts and merges new strings (empty, never fuzzy) into every catalog; then translate them.
+update-translations: setup
+	PYBABEL=$(BIN)/pybabel sh scheduler/translations/update.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -40,8 +40,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.cli import register_cli
     from scheduler.integrations.views import integrations_bp
     from scheduler.meetings.organizer_views import organizer_bp
-    from scheduler.participants.blueprint import participants_bp
     from scheduler.notifications import dev_views
+    from scheduler.participants.blueprint import participants_bp
     from scheduler.public.feeds import feeds_bp
     from scheduler.public.views import public_bp
     from scheduler.staff.views import staff_bp

@@ -49,8 +49,47 @@ class DefaultConfig:
     MAIL_BATCH_SIZE = 50
     MAIL_MESSAGE_ID_DOMAIN = "scheduler.invalid"
 
+    # Participants: RSVP by email link.
+    RSVP_CONFIRM_HOURS = 48  # how long a confirmation link works
+    JOIN_OPENS_MINUTES = 15  # the personal join link opens this long before the start
+    WAITLIST_OFFER_HOURS = 24  # a freed seat is held this long for the next person waiting
+    RETENTION_DAYS = 90  # personal data of people with nothing upcoming is erased after this
+    UNCONFIRMED_RETENTION_DAYS = 7  # addresses never confirmed are erased after this
+    RSVP_RATE_LIMIT = "10 per minute;50 per hour"  # sign-up form posts per IP address (answered with 429)
+    RSVP_ADDRESS_RATE_LIMIT = "3 per hour;10 per day"  # sign-up emails per email address (silently dropped)
+
     VIDEO_PROVIDER = "jitsi"
     JITSI_BASE_URL = "https://meet.jit.si"
+    # Self-hosted Jitsi with JWT (HS256): the secret belongs in instance/config.py or the environment.
+    JITSI_APP_ID: str | None = None
+    JITSI_APP_SECRET: str | None = None
+    JITSI_AUDIENCE: str | None = None
+    JITSI_SUBJECT = "*"
+    JITSI_MODERATOR_STYLE = "affiliation"  # or "moderator"
+    # 8x8 Jitsi as a Service (RS256); JAAS_PRIVATE_KEY is a PEM (literal "\\n" are turned into newlines).
+    JAAS_APP_ID: str | None = None
+    JAAS_KEY_ID: str | None = None
+    JAAS_PRIVATE_KEY: str | None = None
+    # Zoom Server-to-Server OAuth app, and the secret token of its webhook subscription.
+    ZOOM_ACCOUNT_ID: str | None = None
+    ZOOM_CLIENT_ID: str | None = None
+    ZOOM_CLIENT_SECRET: str | None = None
+    ZOOM_API_BASE = "https://api.zoom.us/v2"
+    ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
+    ZOOM_TIMEOUT = 10
+    ZOOM_DEFAULT_HOST_EMAIL: str | None = None  # Zoom user that hosts meetings without a host of their own
+    ZOOM_BACKUP_HOST_AS_ALTERNATIVE = False  # only when backup hosts are users of the same Zoom account
+    ZOOM_WEBHOOK_SECRET: str | None = None
+    ZOOM_WEBHOOK_MAX_AGE_SECONDS = 300
+    ZOOM_WEBHOOK_RATE_LIMIT = "120 per minute"
+    # Video-room provisioning by the worker.
+    ROOM_PROVISION_MAX_ATTEMPTS = 12
+    ROOM_PROVISION_BACKOFF_SECONDS = 30
+    ROOM_PROVISION_BACKOFF_CAP_SECONDS = 3600
+    ROOM_PROVISION_LEASE_SECONDS = 300
+    ROOM_PROVISION_BATCH = 20
+    # Self-hosted Jitsi / JaaS tokens stay valid until this long after the session ends.
+    VIDEO_TOKEN_GRACE_MINUTES = 30
 
 
 def _coerce(raw: str, current: Any) -> Any:

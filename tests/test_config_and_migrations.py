@@ -16,7 +16,9 @@ from tests.conftest import base_config, dispose_engines
 
 
 def test_environment_overrides_defaults_and_instance_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "config.py").write_text('MAIL_SERVER = "smtp.instance.example"\nMAIL_PORT = 2525\nJITSI_BASE_URL = "https://jitsi.example"\n')
+    (tmp_path / "config.py").write_text(
+        'MAIL_SERVER = "smtp.instance.example"\nMAIL_PORT = 2525\nJITSI_BASE_URL = "https://jitsi.example"\n'
+    )
     monkeypatch.setenv("SCHEDULER_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SCHEDULER_MAIL_SERVER", "smtp.env.example")
     monkeypatch.setenv("SCHEDULER_MAIL_USE_TLS", "true")

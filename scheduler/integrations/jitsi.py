@@ -152,9 +152,7 @@ class JitsiJwtProvider(_JitsiBase):
         if len(app_secret.encode("utf-8")) < MIN_SECRET_BYTES:
             raise ConfigurationError("The self-hosted Jitsi app secret must be at least 32 bytes long.")
         if moderator_style not in ("affiliation", "moderator"):
-            raise ConfigurationError(
-                "Unknown Jitsi moderator style %(style)s.", params={"style": moderator_style}
-            )
+            raise ConfigurationError("Unknown Jitsi moderator style %(style)s.", params={"style": moderator_style})
         self.app_id = app_id
         self._secret = app_secret
         self.audience = audience or app_id

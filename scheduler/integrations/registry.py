@@ -91,9 +91,7 @@ def _jitsi(config: Mapping[str, Any]) -> VideoProvider:
 
 
 def _jitsi_jwt(config: Mapping[str, Any]) -> VideoProvider:
-    base_url, app_id, secret = _require(
-        config, "jitsi_jwt", "JITSI_BASE_URL", "JITSI_APP_ID", "JITSI_APP_SECRET"
-    )
+    base_url, app_id, secret = _require(config, "jitsi_jwt", "JITSI_BASE_URL", "JITSI_APP_ID", "JITSI_APP_SECRET")
     return JitsiJwtProvider(
         base_url,
         app_id,
@@ -110,9 +108,7 @@ def _jaas(config: Mapping[str, Any]) -> VideoProvider:
 
 
 def _zoom(config: Mapping[str, Any]) -> VideoProvider:
-    account, client, secret = _require(
-        config, "zoom", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"
-    )
+    account, client, secret = _require(config, "zoom", "ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
     return ZoomProvider(
         account,
         client,

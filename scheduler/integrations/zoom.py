@@ -275,9 +275,7 @@ class ZoomProvider:
         path = f"/{self._collection(room.extra.get('kind'))}/{room.external_id}"
         note = room.note
         if occurrence_id is not None:
-            self._call(
-                "PATCH", path, params={"occurrence_id": occurrence_id}, body=payload.occurrence_body(req)
-            )
+            self._call("PATCH", path, params={"occurrence_id": occurrence_id}, body=payload.occurrence_body(req))
         else:
             the_plan = payload.plan(req)
             passcode = room.passcode or payload.generate_passcode()

@@ -97,10 +97,12 @@ def recurrence_json(rec: Recurrence, local_start: datetime, sessions: int) -> di
     if rec.freq not in INTERVAL_LIMITS:
         raise ValueError(f"unknown frequency {rec.freq!r}")
     if not 1 <= rec.interval <= INTERVAL_LIMITS[rec.freq]:
-        raise ProviderError(
-            "Zoom can repeat a %(freq)s meeting at most every %(limit)s periods.",
-            params={"freq": rec.freq, "limit": str(INTERVAL_LIMITS[rec.freq])},
-        )
+        limit = {"limit": str(INTERVAL_LIMITS[rec.freq])}
+        if rec.freq == "daily":
+            raise ProviderError("Zoom can repeat a daily meeting at most every %(limit)s days.", params=limit)
+        if rec.freq == "weekly":
+            raise ProviderError("Zoom can repeat a weekly meeting at most every %(limit)s weeks.", params=limit)
+        raise ProviderError("Zoom can repeat a monthly meeting at most every %(limit)s months.", params=limit)
     out: dict[str, Any] = {"type": ZOOM_RECURRENCE_TYPE[rec.freq], "repeat_interval": rec.interval}
     if rec.freq == "weekly":
         days = sorted({zoom_weekday(d) for d in (rec.weekdays or (local_start.weekday(),))})

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+import wtforms
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -35,6 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from scheduler.forms_base import BaseForm, SubForm
 from scheduler.meetings import recurrence, services
 from scheduler.meetings.models import Access, Series, SeriesKind, SeriesStatus, SpeakerRole, Topic, Visibility
 
@@ -87,7 +87,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def validate_zone(form: Form, field: StringField) -> None:
+def validate_zone(form: wtforms.Form, field: StringField) -> None:
     if not recurrence.is_valid_zone((field.data or "").strip()):
         raise ValidationError(_l("Choose a time zone from the list, for example Asia/Dhaka or Europe/Amsterdam."))
 
@@ -98,7 +98,7 @@ def optional_int(value: Any) -> int | None:
     return int(value)
 
 
-class GroupForm(FlaskForm):
+class GroupForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(
         _l("Web address"),
@@ -128,7 +128,7 @@ class GroupForm(FlaskForm):
     helpline = StringField(_l("Helpline line shown in every message"), validators=[Optional(), Length(max=300)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     email = EmailField(_l("Staff member's email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         _l("Role in this group"),
@@ -136,19 +136,19 @@ class MemberForm(FlaskForm):
     )
 
 
-class SpeakerForm(Form):
+class SpeakerForm(SubForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     role = SelectField(
         _l("Role"),
         choices=options([(SpeakerRole.SPEAKER, _l("Speaker")), (SpeakerRole.MODERATOR, _l("Moderator"))]),
         default=SpeakerRole.SPEAKER,
     )
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=160)])
     email = EmailField(_l("Email (optional, for their invitation)"), validators=[Optional(), Email(), Length(max=254)])
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=150)])
     kind = SelectField(_l("Kind of meeting"), choices=kind_choices, default=SeriesKind.PEER_SUPPORT)
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
@@ -266,6 +266,8 @@ class SeriesForm(FlaskForm):
         choices=options(
             [
                 ("jitsi", _l("Jitsi (free)")),
+                ("jitsi_jwt", _l("Jitsi on our own server")),
+                ("jaas", _l("Jitsi as a Service (8x8)")),
                 ("zoom", _l("Zoom")),
                 ("custom", _l("My own link")),
                 ("none", _l("No video link yet")),
@@ -402,7 +404,7 @@ class SeriesForm(FlaskForm):
             self.speakers.append_entry()
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     reason = StringField(
         _l("Reason (shown to participants)"),
         validators=[
@@ -412,7 +414,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     date = DateField(_l("New date"), validators=[InputRequired(message=_l("Enter the new date."))])
     time = TimeField(
         _l("New start time (meeting's time zone)"),

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler import clock
 from scheduler.auth.models import User
 from scheduler.extensions import db
+from scheduler.integrations import provisioning
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import (
     Group,
@@ -211,6 +212,7 @@ def create_series(group: Group, data: SeriesInput) -> Series:
     db.session.add(series)
     db.session.flush()
     sync_occurrences(series, since=min(clock.now(), plan_.upcoming[0].start_utc) if plan_.upcoming else None)
+    provisioning.request_sync(series, "created")
     return series
 
 
@@ -228,6 +230,7 @@ def update_series(series: Series, data: SeriesInput) -> Series:
         series.sequence += 1
         sync_occurrences(series)
     db.session.flush()
+    provisioning.request_sync(series, "updated")
     return series
 
 
@@ -252,6 +255,7 @@ def cancel_occurrence(occurrence: Occurrence, reason: str) -> None:
     occurrence.cancel_reason = reason[:300]
     occurrence.series.sequence += 1
     db.session.flush()
+    provisioning.request_sync(occurrence.series, "session cancelled", occurrence)
 
 
 def restore_occurrence(occurrence: Occurrence) -> None:
@@ -261,6 +265,7 @@ def restore_occurrence(occurrence: Occurrence) -> None:
     occurrence.cancel_reason = None
     occurrence.series.sequence += 1
     db.session.flush()
+    provisioning.request_sync(occurrence.series, "session restored", occurrence)
 
 
 def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_minutes: int | None = None) -> None:
@@ -292,6 +297,7 @@ def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_
     occurrence.end = start + timedelta(minutes=minutes)
     series.sequence += 1
     db.session.flush()
+    provisioning.request_sync(series, "session moved", occurrence)
 
 
 def cancel_series(series: Series, reason: str) -> None:
@@ -309,6 +315,7 @@ def cancel_series(series: Series, reason: str) -> None:
             occurrence.status = OccurrenceStatus.CANCELLED
             occurrence.cancel_reason = reason[:300]
     db.session.flush()
+    provisioning.request_sync(series, "cancelled")
 
 
 def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> Series:
@@ -366,6 +373,8 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
     db.session.flush()
     db.session.expire(series, ["occurrences"])
     sync_occurrences(successor, since=min(split_at, first_new))
+    provisioning.request_sync(series, "ended by a split")
+    provisioning.request_sync(successor, "created by a split")
     return successor
 
 

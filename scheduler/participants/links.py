@@ -70,12 +70,12 @@ def resolve(purpose: Purpose, secret: str) -> LinkToken:
     row = db.session.scalar(sa.select(LinkToken).where(LinkToken.token_hash == digest, LinkToken.purpose == purpose))
     if row is None or not tokens.same_hash(row.token_hash, digest):
         raise LinkError("unknown")
+    if row.used_at is not None:
+        raise LinkError("used")
     if row.revoked_at is not None:
         raise LinkError("revoked")
     if row.expires_at is not None and row.expires_at <= clock.now():
         raise LinkError("expired")
-    if row.used_at is not None:
-        raise LinkError("used")
     return row
 
 
@@ -102,7 +102,9 @@ def use_once(row: LinkToken) -> None:
 def revoke(*purposes: Purpose, participant_id: int | None = None, rsvp_id: int | None = None) -> int:
     if participant_id is None and rsvp_id is None:
         raise ValueError("revoke needs a participant or an RSVP")
-    statement = sa.update(LinkToken).where(LinkToken.revoked_at.is_(None), LinkToken.purpose.in_(list(purposes)))
+    statement = sa.update(LinkToken).where(
+        LinkToken.revoked_at.is_(None), LinkToken.used_at.is_(None), LinkToken.purpose.in_(list(purposes))
+    )
     if participant_id is not None:
         statement = statement.where(LinkToken.participant_id == participant_id)
     if rsvp_id is not None:

@@ -8,33 +8,42 @@ writers are serialised by the database lock. No Python check-then-insert anywher
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from scheduler.db import Base
 from scheduler.extensions import db
 from scheduler.participants.models import SeatCounter
 
 _NO_SYNC = {"synchronize_session": False}
 
 
-def _ensure_counter(occurrence_id: int) -> None:
+def insert_ignore(model: type[Base], values: dict[str, Any], unique: list[str]) -> bool:
+    """INSERT unless a row with the same unique key exists (ON CONFLICT DO NOTHING). True if it inserted."""
     dialect = db.session.get_bind().dialect.name
     if dialect in {"postgresql", "sqlite"}:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        db.session.execute(
-            insert(SeatCounter)
-            .values(occurrence_id=occurrence_id, taken=0)
-            .on_conflict_do_nothing(index_elements=["occurrence_id"])
+        table = model.__table__
+        statement = (
+            insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=unique)
+            .returning(*table.primary_key.columns)  # a row back only if it inserted (rowcount is -1 on psycopg)
         )
-        return
-    if db.session.get(SeatCounter, occurrence_id) is None:  # other databases: a savepoint absorbs the race
-        try:
-            with db.session.begin_nested():
-                db.session.add(SeatCounter(occurrence_id=occurrence_id, taken=0))
-        except IntegrityError:
-            pass
+        return db.session.connection().execute(statement).first() is not None
+    try:  # other databases: a savepoint absorbs the race
+        with db.session.begin_nested():
+            db.session.connection().execute(sa.insert(model.__table__).values(**values))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _ensure_counter(occurrence_id: int) -> None:
+    insert_ignore(SeatCounter, {"occurrence_id": occurrence_id, "taken": 0}, ["occurrence_id"])
 
 
 def take(occurrence_id: int, capacity: int | None) -> bool:

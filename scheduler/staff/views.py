@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -15,12 +14,13 @@ from wtforms.validators import DataRequired, Email, Length
 from scheduler.auth import services as accounts
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
+from scheduler.forms_base import BaseForm
 from scheduler.meetings.forms import LANGUAGE_CHOICES, options, validate_zone
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-class StaffForm(FlaskForm):
+class StaffForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(

@@ -73,3 +73,40 @@ def zoom(httpserver: HTTPServer, fake_zoom: FakeZoom, clock: FakeClock) -> ZoomP
         clock=clock,
         timeout=2,
     )
+
+
+# --- app-level fixtures for the provisioning tests ---------------------------------------------------------
+
+WEBHOOK_SECRET = "whsec-test-c2VjcmV0LXRva2Vu"
+ZOOM_HOST = "zoom.host@example.org"
+
+
+@pytest.fixture
+def zoom_config(app, httpserver: HTTPServer, fake_zoom: FakeZoom) -> dict[str, object]:
+    """Points the app's Zoom settings at the local fake."""
+    config: dict[str, object] = {
+        "ZOOM_ACCOUNT_ID": ACCOUNT_ID,
+        "ZOOM_CLIENT_ID": CLIENT_ID,
+        "ZOOM_CLIENT_SECRET": CLIENT_SECRET,
+        "ZOOM_API_BASE": httpserver.url_for("/v2"),
+        "ZOOM_OAUTH_URL": httpserver.url_for("/oauth/token"),
+        "ZOOM_TIMEOUT": 2,
+        "ZOOM_DEFAULT_HOST_EMAIL": ZOOM_HOST,
+        "ZOOM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    app.config.update(config)
+    return config
+
+
+@pytest.fixture
+def organizer(app, frozen_now):
+    from tests.factories import create_user
+
+    return create_user("organizer", timezone="Asia/Dhaka")
+
+
+@pytest.fixture
+def group(organizer):
+    from tests.factories import create_group
+
+    return create_group({organizer: "organizer"}, timezone="Asia/Dhaka", language="bn")

@@ -154,8 +154,16 @@ class FakeZoom:
             if method == "GET":
                 return _json(200, meeting)
             if method == "DELETE":
-                del self.meetings[m.group(2)]
-                return _json(204)
+                occurrence_id = request.args.get("occurrence_id")
+                if occurrence_id is None:
+                    del self.meetings[m.group(2)]
+                    return _json(204)
+                for occurrence in meeting.get("occurrences", []):
+                    if occurrence["occurrence_id"] == occurrence_id:
+                        occurrence["status"] = "deleted"
+                        return _json(204)
+                self.problems.append(f"DELETE of unknown occurrence {occurrence_id}")
+                return _json(404, {"code": 3001, "message": "Meeting does not exist."})
             if method == "PATCH":
                 return self._patch(meeting, request.args.get("occurrence_id"), body)
         self.problems.append(f"unexpected {method} {path}")

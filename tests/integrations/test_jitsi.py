@@ -109,9 +109,7 @@ def test_public_update_keeps_the_room_and_host_url() -> None:
 
 def test_tampered_room_name_is_refused() -> None:
     provider = JitsiPublicProvider()
-    room = Room(
-        provider="jitsi", external_id="Recovery Group", join_url="x", extra={"room": "Recovery Group"}
-    )
+    room = Room(provider="jitsi", external_id="Recovery Group", join_url="x", extra={"room": "Recovery Group"})
     with pytest.raises(ValueError, match="room name"):
         provider.join_url(join(room))
 

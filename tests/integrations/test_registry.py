@@ -40,10 +40,7 @@ def test_every_provider_builds_and_satisfies_the_protocol() -> None:
     }
     built = {name: build_provider(name, config) for name in PROVIDERS}
     assert all(isinstance(p, VideoProvider) for p in built.values())
-    assert (
-        isinstance(built["jitsi"], JitsiPublicProvider)
-        and built["jitsi"].base_url == "https://video.example.org"
-    )
+    assert isinstance(built["jitsi"], JitsiPublicProvider) and built["jitsi"].base_url == "https://video.example.org"
     assert isinstance(built["jitsi_jwt"], JitsiJwtProvider)
     assert isinstance(built["jaas"], JaasProvider)
     assert isinstance(built["zoom"], ZoomProvider)
@@ -82,9 +79,7 @@ def test_custom_link_provider() -> None:
     assert room.join_url == "https://meet.google.com/abc-defg-hij" and room.external_id is None
     moved = provider.update(room, replace(REQ, join_url="https://whereby.com/x"))
     assert moved.join_url == "https://whereby.com/x"
-    assert (
-        provider.join_url(JoinRequest(room=moved, display_name="Sky", user_id="p")) == "https://whereby.com/x"
-    )
+    assert provider.join_url(JoinRequest(room=moved, display_name="Sky", user_id="p")) == "https://whereby.com/x"
     assert provider.host_start_url(moved) == "https://whereby.com/x"
     assert provider.delete(moved) is None and provider.refresh(moved) == moved
     for bad in ("javascript:alert(1)", "http://plain.example", "", None):

@@ -40,9 +40,7 @@ def test_missing_scopes_is_configuration_error(zoom: ZoomProvider, fake_zoom: Fa
     assert info.value.code == 4711 and not info.value.retryable
 
 
-def test_unknown_host_email_is_configuration_error_without_the_email(
-    zoom: ZoomProvider, fake_zoom: FakeZoom
-) -> None:
+def test_unknown_host_email_is_configuration_error_without_the_email(zoom: ZoomProvider, fake_zoom: FakeZoom) -> None:
     fake_zoom.fail("POST", MEETINGS, 404, {"code": 1001, "message": f"User does not exist: {HOST}."})
     with pytest.raises(ConfigurationError) as info:
         zoom.create(make_req())
@@ -103,9 +101,7 @@ def test_bad_client_credentials(zoom: ZoomProvider, fake_zoom: FakeZoom, httpser
 
 
 def test_429_with_retry_after_seconds(zoom: ZoomProvider, fake_zoom: FakeZoom, clock) -> None:
-    fake_zoom.fail(
-        "POST", MEETINGS, 429, {"code": 429, "message": "Too many requests."}, {"Retry-After": "30"}
-    )
+    fake_zoom.fail("POST", MEETINGS, 429, {"code": 429, "message": "Too many requests."}, {"Retry-After": "30"})
     with pytest.raises(RateLimited) as info:
         zoom.create(make_req())
     assert info.value.retryable and info.value.retry_at == clock.now + timedelta(seconds=30)
@@ -119,9 +115,7 @@ def test_429_with_retry_after_http_date(zoom: ZoomProvider, fake_zoom: FakeZoom,
     assert info.value.retry_at == datetime(2024, 5, 2, 13, 17, tzinfo=UTC)
 
 
-def test_429_without_retry_after_backs_off_exponentially(
-    zoom: ZoomProvider, fake_zoom: FakeZoom, clock
-) -> None:
+def test_429_without_retry_after_backs_off_exponentially(zoom: ZoomProvider, fake_zoom: FakeZoom, clock) -> None:
     fake_zoom.fail("POST", MEETINGS, 429, {"code": 429, "message": "Too many requests."}, times=3)
     delays = []
     for _ in range(3):

@@ -43,9 +43,7 @@ def test_bad_inputs() -> None:
     with pytest.raises(ValueError, match="naive"):
         payload.start_time(make_req(local_start=datetime(2024, 5, 6, 18, 30, tzinfo=UTC)))
     with pytest.raises(ValueError):
-        payload.plan(
-            make_req(recurrence=Recurrence(freq="monthly", monthly_nth=5, monthly_weekday=1, count=2))
-        )
+        payload.plan(make_req(recurrence=Recurrence(freq="monthly", monthly_nth=5, monthly_weekday=1, count=2)))
 
 
 def test_next_utc_midnight() -> None:

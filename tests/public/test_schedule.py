@@ -14,7 +14,7 @@ from scheduler.meetings import services
 from scheduler.meetings.recurrence import RecurrenceRule
 from tests.factories import create_group, create_series
 
-DUTCH = {"Accept-Language": "nl"}  # 24-hour clock; untranslated strings fall back to English
+DUTCH = {"Accept-Language": "nl"}  # Dutch page: 24-hour clock and Dutch words
 WEEKLY_TUESDAY = RecurrenceRule(freq="weekly", weekdays=(1,))
 
 
@@ -76,7 +76,7 @@ def test_dhaka_meeting_in_amsterdam_winter_time(client, frozen_now):
 
     html = get_schedule(client, headers=DUTCH)
 
-    assert "20:00 Bengalese standaardtijd (Asia/Dhaka) — 15:00 your time (Europe/Amsterdam)" in html
+    assert "20:00 Bengalese standaardtijd (Asia/Dhaka) — 15:00 bij jou (Europe/Amsterdam)" in html
     assert "dinsdag 24 november 2026" in html  # grouped under the visitor's day
 
 
@@ -86,7 +86,7 @@ def test_dhaka_meeting_in_amsterdam_summer_time(client):
         client.set_cookie("tz", "Europe/Amsterdam")
         html = get_schedule(client, headers=DUTCH)
 
-    assert "20:00 Bengalese standaardtijd (Asia/Dhaka) — 16:00 your time (Europe/Amsterdam)" in html
+    assert "20:00 Bengalese standaardtijd (Asia/Dhaka) — 16:00 bij jou (Europe/Amsterdam)" in html
 
 
 def test_english_visitor_sees_twelve_hour_clock_and_one_zone_when_it_is_the_same(client, frozen_now):

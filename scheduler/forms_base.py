@@ -1,0 +1,71 @@
+"""The base for every form: WTForms' own messages ("This field is required.") go through our catalogs,
+so they appear in Bengali and Indonesian too (WTForms ships neither)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import wtforms
+from flask_babel import get_translations, gettext, ngettext
+from flask_wtf import FlaskForm
+
+
+class BabelTranslations:
+    """Raw catalog lookups: WTForms fills in the placeholders itself."""
+
+    def gettext(self, string: str) -> str:
+        return str(get_translations().gettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(get_translations().ngettext(singular, plural, n))
+
+
+_translations = BabelTranslations()
+
+
+class BaseForm(FlaskForm):
+    """Every page form: CSRF-protected, messages translated."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> BabelTranslations:
+            return _translations
+
+
+class SubForm(wtforms.Form):
+    """A repeated part inside a page form (no CSRF of its own), messages translated."""
+
+    class Meta(wtforms.Form.Meta):
+        def get_translations(self, form: Any) -> BabelTranslations:
+            return _translations
+
+
+def _wtforms_messages() -> None:  # pragma: no cover - never called; lists the messages for extraction
+    gettext("This field is required.")
+    gettext("Invalid input.")
+    gettext("Invalid email address.")
+    gettext("Invalid URL.")
+    gettext("Not a valid choice.")
+    gettext("Invalid Choice: could not coerce.")
+    gettext("Invalid choice(s): one or more data inputs could not be coerced.")
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1
+    )
+    gettext("Not a valid date value.")
+    gettext("Not a valid time value.")
+    gettext("Not a valid datetime value.")
+    gettext("Not a valid integer value.")
+    gettext("Not a valid decimal value.")
+    ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1)
+    ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
+    ngettext("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1)
+    gettext("Field must be between %(min)d and %(max)d characters long.")
+    gettext("Number must be at least %(min)s.")
+    gettext("Number must be at most %(max)s.")
+    gettext("Number must be between %(min)s and %(max)s.")
+    gettext("Date must be at least %(min)s.")
+    gettext("Date must be at most %(max)s.")
+    gettext("Date must be between %(min)s and %(max)s.")
+    gettext("Invalid CSRF Token.")
+    gettext("CSRF token missing.")
+    gettext("CSRF failed.")
+    gettext("CSRF token expired.")

@@ -1,0 +1,111 @@
+"""The public schedule and a meeting page in English, Bengali, Indonesian and Dutch, with local times."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from scheduler import clock, timefmt
+from scheduler.meetings.recurrence import RecurrenceRule
+from tests.factories import create_group, create_series
+from tests.i18n.conftest import load_catalog
+
+WINTER_NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # the frozen_now fixture
+SUMMER_NOW = datetime(2027, 6, 20, 10, 0, tzinfo=UTC)  # a Sunday; Amsterdam is on UTC+2
+# A Dhaka meeting at 20:00 (UTC+6, no daylight saving) is 14:00 UTC: 15:00 in Amsterdam in winter, 16:00 in summer.
+CLOCKS = {
+    "en": {"dhaka": "8:00 PM", "winter": "3:00 PM", "summer": "4:00 PM"},
+    "bn": {"dhaka": "8:00 PM", "winter": "3:00 PM", "summer": "4:00 PM"},
+    "id": {"dhaka": "20.00", "winter": "15.00", "summer": "16.00"},
+    "nl": {"dhaka": "20:00", "winter": "15:00", "summer": "16:00"},
+}
+LANGUAGES = tuple(CLOCKS)
+CRISIS_LINE = "You are not alone. If you are in crisis, call your local emergency number or a helpline now."
+BOTH_ZONES = "%(time)s %(zone)s — %(your_time)s your time (%(your_zone)s)"
+
+
+def translated(lang: str, msgid: str) -> str:
+    if lang == "en":
+        return msgid
+    text = load_catalog(lang)[msgid].string
+    assert text and text != msgid, f"{lang}: {msgid!r} is not translated"
+    return text
+
+
+def text_of(response) -> str:
+    """The page as a reader sees it: entities decoded and Babel's narrow/no-break spaces as plain spaces."""
+    assert response.status_code == 200, response.status_code
+    page = htmllib.unescape(response.get_data(as_text=True))
+    return re.sub(r"[\u202f\u00a0]", " ", page)
+
+
+def dhaka_meeting(start: date):
+    group = create_group(name="Dhaka Recovery Network", slug="dhaka", timezone="Asia/Dhaka", language="bn")
+    return create_series(
+        group,
+        title="Tuesday evening group",
+        timezone="Asia/Dhaka",
+        language="bn",
+        start_date=start,
+        start_time=time(20, 0),
+        rule=RecurrenceRule(freq="weekly", weekdays=(1,)),
+    )
+
+
+def visit(client, get, url: str, lang: str) -> str:
+    client.set_cookie("lang", lang)
+    client.set_cookie("tz", "Europe/Amsterdam")
+    return text_of(get(url))
+
+
+def expected_both_zones(lang: str, season: str, instant: datetime) -> str:
+    return translated(lang, BOTH_ZONES) % {
+        "time": CLOCKS[lang]["dhaka"],
+        "zone": timefmt.zone_label("Asia/Dhaka", lang, instant),
+        "your_time": CLOCKS[lang][season],
+        "your_zone": "Europe/Amsterdam",
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_schedule_in_winter(client, fresh_get, frozen_now, lang):
+    dhaka_meeting(date(2026, 11, 24))
+
+    page = visit(client, fresh_get, "/", lang)
+
+    assert f'<html lang="{lang}">' in page
+    assert translated(lang, "Upcoming meetings") in page
+    assert translated(lang, CRISIS_LINE) in page
+    assert expected_both_zones(lang, "winter", datetime(2026, 11, 24, 14, 0, tzinfo=UTC)) in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_schedule_in_summer(client, fresh_get, lang):
+    with clock.frozen_at(SUMMER_NOW):
+        dhaka_meeting(date(2027, 6, 22))
+
+        page = visit(client, fresh_get, "/", lang)
+
+    assert f'<html lang="{lang}">' in page
+    assert expected_both_zones(lang, "summer", datetime(2027, 6, 22, 14, 0, tzinfo=UTC)) in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("season", ["winter", "summer"])
+def test_meeting_page(client, fresh_get, lang, season):
+    now, start = (WINTER_NOW, date(2026, 11, 24)) if season == "winter" else (SUMMER_NOW, date(2027, 6, 22))
+    with clock.frozen_at(now):
+        series = dhaka_meeting(start)
+
+        page = visit(client, fresh_get, f"/meetings/{series.id}", lang)
+
+    assert f'<html lang="{lang}">' in page
+    assert translated(lang, "Next sessions") in page
+    assert translated(lang, "Peer support") in page
+    your_time = translated(lang, BOTH_ZONES).split("%(your_time)s")[1].split("%(your_zone)s")[0]
+    assert f"{CLOCKS[lang][season]}{your_time}Europe/Amsterdam" in page
+    first = datetime.combine(start, time(14, 0), tzinfo=UTC)
+    assert timefmt.format_day(first, "Asia/Dhaka", lang) in page  # weekday and month names in the language
