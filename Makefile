@@ -6,7 +6,7 @@ FLASK := FLASK_APP=wsgi $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint translations extract-messages update-translations migrate clean
+.PHONY: setup run test test-sqlite test-postgres lint translations extract-messages update-translations migrate clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ extract-messages: setup
 # Re-extracts and merges new strings (empty, never fuzzy) into every catalog; then translate them.
 update-translations: setup
 	PYBABEL=$(BIN)/pybabel sh scheduler/translations/update.sh
+
+# Reminder throughput against a local SMTP sink, next to plain smtplib (not a test; numbers vary by machine).
+bench: setup
+	$(BIN)/python bench/reminders_throughput.py --count 500
+	@if $(BIN)/python -c "import sqlalchemy as sa; sa.create_engine('postgresql+psycopg://postgres@127.0.0.1:5432/test').connect().close()" 2>/dev/null; then \
+		$(BIN)/python bench/reminders_throughput.py --count 500 --postgres; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

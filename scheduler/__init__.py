@@ -38,9 +38,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler import models  # noqa: F401 - registers every table on the metadata
     from scheduler.auth import auth_bp
     from scheduler.cli import register_cli
+    from scheduler.counseling.blueprint import counseling_bp
     from scheduler.integrations.views import integrations_bp
     from scheduler.meetings.organizer_views import organizer_bp
     from scheduler.notifications import dev_views
+    from scheduler.notifications.views import reminders_bp
     from scheduler.participants.blueprint import participants_bp
     from scheduler.public.feeds import feeds_bp
     from scheduler.public.views import public_bp
@@ -52,7 +54,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(organizer_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(participants_bp)
+    app.register_blueprint(reminders_bp)
     app.register_blueprint(integrations_bp)
+    app.register_blueprint(counseling_bp)
     register_cli(app)
     dev_views.init_app(app)
     return app

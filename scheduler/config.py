@@ -90,6 +90,11 @@ class DefaultConfig:
     ROOM_PROVISION_BATCH = 20
     # Self-hosted Jitsi / JaaS tokens stay valid until this long after the session ends.
     VIDEO_TOKEN_GRACE_MINUTES = 30
+    # Counselors: hosting, attendance and the program evaluation.
+    HOST_ALERT_HOURS_BEFORE = 2  # no confirmed host this long before the start: alert the backup host and organizers
+    ATTENDANCE_OPENS_MINUTES = 60  # attendance can be taken from this long before the start
+    SMALL_CELL_THRESHOLD = 5  # evaluation counts from fewer people than this are suppressed
+    RETENTION_WINDOW_DAYS = 28  # a newcomer "came back" when they attend again within this many days
 
 
 def _coerce(raw: str, current: Any) -> Any:

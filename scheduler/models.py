@@ -1,23 +1,29 @@
 """Imports every model module so the metadata (and Alembic) sees all tables."""
 
 from scheduler.auth.models import User
+from scheduler.counseling.models import Attendance, SessionHosting, StreakOptIn
 from scheduler.integrations.models import VideoRoom
 from scheduler.meetings.models import Group, GroupMembership, Occurrence, Series, Speaker
 from scheduler.notifications.models import OutboxMessage
+from scheduler.notifications.optouts import ReminderOptOut
 from scheduler.participants.models import LinkToken, Participant, Rsvp, Seat, SeatCounter
 
 __all__ = [
+    "Attendance",
     "Group",
     "GroupMembership",
     "LinkToken",
     "Occurrence",
     "OutboxMessage",
     "Participant",
+    "ReminderOptOut",
     "Rsvp",
     "Seat",
     "SeatCounter",
     "Series",
+    "SessionHosting",
     "Speaker",
+    "StreakOptIn",
     "User",
     "VideoRoom",
 ]

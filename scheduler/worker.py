@@ -30,19 +30,23 @@ class Job:
 
 
 def default_jobs() -> list[Job]:
+    from scheduler.counseling.hosting import send_host_alerts
     from scheduler.integrations.provisioning_job import provision_due_rooms
     from scheduler.meetings.occurrences import extend_all_horizons
+    from scheduler.notifications.reminders import plan_reminders
     from scheduler.notifications.sender import send_due
     from scheduler.participants.privacy import purge_inactive
     from scheduler.participants.services import allocate_new_sessions, process_waitlists
 
     return [
         Job("send-email", send_due, timedelta(seconds=0)),
+        Job("reminders", plan_reminders, timedelta(minutes=1)),
         Job("extend-horizons", extend_all_horizons, timedelta(hours=6)),
         Job("video-rooms", provision_due_rooms, timedelta(seconds=10)),
         Job("waitlist-offers", process_waitlists, timedelta(minutes=5)),
         Job("seats-in-new-sessions", allocate_new_sessions, timedelta(hours=6)),
         Job("retention-purge", purge_inactive, timedelta(hours=24)),
+        Job("host-alerts", send_host_alerts, timedelta(minutes=1)),
     ]
 
 

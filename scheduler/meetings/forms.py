@@ -35,7 +35,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from scheduler.forms_base import BaseForm, SubForm
-from scheduler.meetings import recurrence, services
+from scheduler.meetings import recurrence, reminder_offsets, services
 from scheduler.meetings.models import Access, Series, SeriesKind, SeriesStatus, SpeakerRole, Topic, Visibility
 
 
@@ -286,6 +286,14 @@ class SeriesForm(BaseForm):
     )
     speakers = FieldList(FormField(SpeakerForm), min_entries=5, max_entries=12)
     accept_dst_shift = BooleanField(_l("I understand that on those dates the session starts an hour off."))
+    reminders_custom = BooleanField(_l("Choose when reminders are sent"))
+    reminder_offsets = MultiCheckboxField(
+        _l("Send reminders"),
+        choices=lambda: options(reminder_offsets.CHOICES),
+        coerce=int,
+        validate_choice=True,
+        default=list(reminder_offsets.DEFAULT),
+    )
 
     def set_host_choices(self, members: list[tuple[int, str]]) -> None:
         choices = options([("", _l("Nobody yet")), *members])
@@ -358,6 +366,7 @@ class SeriesForm(BaseForm):
             status=self.status.data or SeriesStatus.DRAFT,
             speakers=speakers,
             accept_dst_shift=bool(self.accept_dst_shift.data),
+            reminder_offsets_minutes=tuple(self.reminder_offsets.data or ()) if self.reminders_custom.data else None,
         )
 
     def fill_from(self, series: Series) -> None:
@@ -388,6 +397,8 @@ class SeriesForm(BaseForm):
         self.video_custom_url.data = series.video_custom_url
         self.video_custom_notes.data = series.video_custom_notes
         self.status.data = series.status if series.status != SeriesStatus.CANCELLED else SeriesStatus.PUBLISHED
+        self.reminders_custom.data = series.reminder_offsets_minutes is not None
+        self.reminder_offsets.data = list(reminder_offsets.effective(series.kind, series.reminder_offsets_minutes))
         while len(self.speakers) > 0:
             self.speakers.pop_entry()
         for speaker in series.speakers:

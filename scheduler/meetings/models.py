@@ -127,6 +127,8 @@ class Series(db.Model):
     # "This and following" splits end this series and continue in a new one that points back here.
     previous_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"))
     materialized_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Minutes before each session that reminders go out; NULL: the defaults (see meetings/reminder_offsets.py).
+    reminder_offsets_minutes: so.Mapped[list[int] | None] = so.mapped_column(sa.JSON)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 

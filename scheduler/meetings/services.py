@@ -13,7 +13,8 @@ from scheduler import clock
 from scheduler.auth.models import User
 from scheduler.extensions import db
 from scheduler.integrations import provisioning
-from scheduler.meetings import recurrence
+from scheduler.meetings import recurrence, reminder_offsets
+from scheduler.meetings.errors import MeetingError
 from scheduler.meetings.models import (
     Group,
     GroupMembership,
@@ -25,16 +26,10 @@ from scheduler.meetings.models import (
     Speaker,
 )
 from scheduler.meetings.occurrences import sync_occurrences
+from scheduler.notifications import calendar_updates
+from scheduler.participants import services as participant_services
 
 MAX_DURATION_MINUTES = 12 * 60
-
-
-class MeetingError(ValueError):
-    """A rule was broken; `errors` maps form fields to translated messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(str(m) for messages in errors.values() for m in messages))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -67,6 +62,7 @@ class SeriesInput:
     status: str = SeriesStatus.DRAFT
     speakers: tuple[SpeakerInput, ...] = field(default_factory=tuple)
     accept_dst_shift: bool = False
+    reminder_offsets_minutes: tuple[int, ...] | None = None  # None: the defaults for the kind of meeting
 
     @property
     def local_start(self) -> datetime:
@@ -143,6 +139,11 @@ def _check_details(group: Group, data: SeriesInput) -> dict[str, list[str]]:
     for name, user_id in (("host_id", data.host_id), ("backup_host_id", data.backup_host_id)):
         if user_id is not None and user_id not in member_ids:
             errors.setdefault(name, []).append(str(_l("Hosts must be members of this group.")))
+    if data.reminder_offsets_minutes is not None:
+        try:
+            reminder_offsets.normalize(data.reminder_offsets_minutes)
+        except ValueError:
+            errors.setdefault("reminder_offsets", []).append(str(_l("Choose when reminders are sent from the list.")))
     if data.host_id is not None and data.host_id == data.backup_host_id:
         errors.setdefault("backup_host_id", []).append(str(_l("The backup host must be someone else.")))
     if data.video_provider == "custom" and not (data.video_custom_url or "").startswith(
@@ -171,6 +172,8 @@ def _apply(series: Series, data: SeriesInput, plan_: Plan) -> None:
     series.local_start = plan_.local_start
     series.duration_minutes = data.duration_minutes
     series.rrule = plan_.rrule
+    offsets = data.reminder_offsets_minutes
+    series.reminder_offsets_minutes = None if offsets is None else list(reminder_offsets.normalize(offsets))
     series.host_id = data.host_id
     series.backup_host_id = data.backup_host_id
     series.video_provider = data.video_provider
@@ -226,11 +229,14 @@ def update_series(series: Series, data: SeriesInput) -> Series:
     _apply(series, data, plan_)
     if data.status != SeriesStatus.CANCELLED:
         series.status = data.status
-    if _timing(series) != before:
+    changed = _timing(series) != before
+    if changed:
         series.sequence += 1
         sync_occurrences(series)
     db.session.flush()
     provisioning.request_sync(series, "updated")
+    if changed:
+        calendar_updates.schedule_changed(series)
     return series
 
 
@@ -256,6 +262,7 @@ def cancel_occurrence(occurrence: Occurrence, reason: str) -> None:
     occurrence.series.sequence += 1
     db.session.flush()
     provisioning.request_sync(occurrence.series, "session cancelled", occurrence)
+    calendar_updates.session_cancelled(occurrence)
 
 
 def restore_occurrence(occurrence: Occurrence) -> None:
@@ -266,6 +273,7 @@ def restore_occurrence(occurrence: Occurrence) -> None:
     occurrence.series.sequence += 1
     db.session.flush()
     provisioning.request_sync(occurrence.series, "session restored", occurrence)
+    calendar_updates.schedule_changed(occurrence.series)
 
 
 def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_minutes: int | None = None) -> None:
@@ -293,11 +301,13 @@ def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_
     )
     if clash:
         raise MeetingError({"start": [str(_l("Another session of this meeting already starts then."))]})
+    old_start = occurrence.start
     occurrence.start = start
     occurrence.end = start + timedelta(minutes=minutes)
     series.sequence += 1
     db.session.flush()
     provisioning.request_sync(series, "session moved", occurrence)
+    calendar_updates.session_moved(occurrence, old_start)
 
 
 def cancel_series(series: Series, reason: str) -> None:
@@ -316,6 +326,7 @@ def cancel_series(series: Series, reason: str) -> None:
             occurrence.cancel_reason = reason[:300]
     db.session.flush()
     provisioning.request_sync(series, "cancelled")
+    calendar_updates.meeting_cancelled(series, reason)
 
 
 def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> Series:
@@ -375,6 +386,9 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
     sync_occurrences(successor, since=min(split_at, first_new))
     provisioning.request_sync(series, "ended by a split")
     provisioning.request_sync(successor, "created by a split")
+    participant_services.follow_split(series, successor)
+    calendar_updates.schedule_changed(series)
+    calendar_updates.schedule_changed(successor)
     return successor
 
 

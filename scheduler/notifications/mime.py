@@ -10,9 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
+
+
+class UnfoldedUrlHeader(UnstructuredHeader):
+    """List-Unsubscribe holds one long <URL>: written on one line (RFC 5322 allows 998 characters), because
+    policy.SMTP would otherwise turn it into RFC 2047 encoded-words that mail providers do not decode there."""
+
+    def fold(self, *, policy: policy.Policy) -> str:  # type: ignore[override]
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+_HEADERS = HeaderRegistry()
+_HEADERS.map_to_type("list-unsubscribe", UnfoldedUrlHeader)
+SMTP_POLICY = policy.SMTP.clone(header_factory=_HEADERS)
 
 
 @dataclass(frozen=True)
@@ -37,7 +50,7 @@ def _address(name: str, address: str) -> Address:
 
 
 def build_message(envelope: Envelope) -> EmailMessage:
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = _address(envelope.sender_name, envelope.sender_address)
     message["To"] = _address(envelope.recipient_name, envelope.recipient_address)
     message["Subject"] = envelope.subject

@@ -133,6 +133,17 @@ def _failure(row: OutboxMessage, error: Exception) -> None:
         log.info("outbox message %s will be retried: %s", row.id, summary)
 
 
+def _still_wanted(row: OutboxMessage) -> bool:
+    """Reminders are checked once more right before sending: a session cancelled or moved, a seat skipped,
+    a person who left or unsubscribed since the row was queued withdraws it instead."""
+    from scheduler.notifications import reminders  # imported here: reminders needs the participant models
+
+    if row.kind != reminders.KIND or reminders.still_due(row):
+        return True
+    _record(row.id, status=OutboxStatus.CANCELLED, last_error="withdrawn: no longer due")
+    return False
+
+
 def send_due(limit: int | None = None) -> int:
     """One pass of the email job. Returns how many rows it handled."""
     limit = limit or current_app.config["MAIL_BATCH_SIZE"]
@@ -142,6 +153,7 @@ def send_due(limit: int | None = None) -> int:
     rows = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
     ).all()
+    rows = [row for row in rows if _still_wanted(row)]
     db.session.commit()  # no transaction stays open while we talk to SMTP
     try:
         with open_transport() as transport:

@@ -1,13 +1,13 @@
 """The routing table of the participants blueprint, kept apart from the handlers.
 
-Token paths start with /rsvp/confirm/, /manage/ or /j/ so the log filter redacts them.
+Token paths start with /rsvp/confirm/, /manage/, /j/ or /feed/ so the log filter redacts them.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from scheduler.participants import queries, staff_views, views
+from scheduler.participants import feed_views, queries, staff_views, views
 from scheduler.participants.links import LinkError
 
 participants_bp = Blueprint("participants", __name__)
@@ -26,6 +26,10 @@ _PERSONAL = [
     ("/manage/<token>/calendar", views.calendar, ["POST"]),
     ("/manage/<token>/erase", views.erase, ["GET", "POST"]),
     ("/j/<token>", views.join, ["GET"]),
+    ("/manage/<token>/feed", feed_views.create_feed, ["POST"]),
+    ("/manage/<token>/feed/revoke", feed_views.revoke_feeds, ["POST"]),
+    ("/feed/<token>.ics", feed_views.personal_feed, ["GET"]),
+    ("/feed/<token>/join/<int:rsvp_id>", feed_views.feed_join, ["GET"]),
 ]
 _STAFF = [
     ("/organizer/meetings/<int:series_id>/people", staff_views.series_people, ["GET"]),

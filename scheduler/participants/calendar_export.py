@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from scheduler import clock, timefmt
 from scheduler.calendar import ics
+from scheduler.notifications import invites
 from scheduler.participants import links, queries
 from scheduler.participants.models import Participant
 from scheduler.participants.tokens import Purpose
@@ -32,7 +33,7 @@ def my_calendar(participant: Participant) -> bytes:
             )
             events.append(
                 ics.EventSpec(
-                    uid=f"session-{occurrence.id}-{series.uid}",
+                    uid=invites.single_session_uid(series, occurrence.id),
                     sequence=series.sequence,
                     tzid=series.timezone,
                     local_start=timefmt.local(occurrence.start, series.timezone).replace(tzinfo=None),

@@ -7,6 +7,7 @@ helpline line at the bottom. Nothing here logs an address or a link.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler import clock, timefmt
 from scheduler.extensions import db
 from scheduler.meetings.models import Access, Group, Occurrence, Series, SeriesStatus, Visibility
+from scheduler.notifications import invites
 from scheduler.notifications.models import OutboxMessage
 from scheduler.notifications.outbox import OutgoingEmail, enqueue
 from scheduler.participants import links
@@ -35,6 +37,11 @@ SUBJECTS = {
     "rsvp_declined": (_l("About your request"), _l("About your request: %(title)s")),
     "waitlist_offer": (_l("A place is free for you"), _l("A place is free for you: %(title)s")),
     "waitlist_lapsed": (_l("About your waiting-list place"), _l("About your waiting-list place: %(title)s")),
+    "session_cancelled": (_l("A session is cancelled"), _l("Cancelled session: %(title)s")),
+    "session_moved": (_l("A session has a new time"), _l("New time for a session: %(title)s")),
+    "schedule_changed": (_l("Your meeting's schedule has changed"), _l("New schedule: %(title)s")),
+    "meeting_cancelled": (_l("A meeting has ended"), _l("Meeting cancelled: %(title)s")),
+    "left_meeting": (_l("You have left a meeting"), _l("You have left: %(title)s")),
 }
 SESSIONS_SHOWN = 5
 
@@ -62,8 +69,10 @@ def _send(
     *,
     language: str | None = None,
     occurrence: Occurrence | None = None,
+    calendar: Callable[[str, str], tuple[str, str]] | None = None,
     **context: Any,
 ) -> None:
+    """Renders and queues one email; `calendar(join_url, manage_url)` may add an iCalendar part (text, METHOD)."""
     participant, series = rsvp.participant, rsvp.series
     group: Group = series.group
     lang = language or participant.language
@@ -85,6 +94,7 @@ def _send(
         text = render_template(f"email/{kind}.txt", **values)
         html = render_template(f"email/{kind}.html", **values)
         sender = _("Meeting notices") if group.discreet else group.name
+        ics_text, method = calendar(context.get("join_url") or "", manage_url) if calendar else (None, None)
     enqueue(
         OutgoingEmail(
             kind=kind,
@@ -100,6 +110,8 @@ def _send(
             series_id=series.id,
             occurrence_id=occurrence.id if occurrence is not None else None,
             participant_id=participant.id,
+            calendar=ics_text,
+            calendar_method=method,
         )
     )
 
@@ -140,7 +152,49 @@ def welcome(rsvp: Rsvp, *, approved: bool) -> None:
     if _queued(key):
         return
     join_url = links.url_for_secret(Purpose.JOIN, links.issue(Purpose.JOIN, rsvp.participant, rsvp))
-    _send(kind, key, rsvp, join_url=join_url, sessions=_seat_lines(rsvp), approved=approved)
+    _send(
+        kind,
+        key,
+        rsvp,
+        join_url=join_url,
+        sessions=_seat_lines(rsvp),
+        approved=approved,
+        calendar=lambda join, manage: invite_request(rsvp, join, manage),
+    )
+
+
+def invite_request(rsvp: Rsvp, join_url: str, manage_url: str) -> tuple[str, str]:
+    text = invites.description(join_url, manage_url, rsvp.series.group.helpline)
+    return invites.request(rsvp, text=text, join_url=join_url), "REQUEST"
+
+
+def calendar_email(
+    kind: str,
+    key: str,
+    rsvp: Rsvp,
+    calendar: Callable[[str, str], tuple[str, str]],
+    *,
+    occurrence: Occurrence | None = None,
+    with_join_link: bool = True,
+    **context: Any,
+) -> None:
+    """A change to a meeting this person holds in their calendar: a short email with the iTIP update."""
+    if _queued(key):
+        return
+    join_url = ""
+    if with_join_link:
+        join_url = links.url_for_secret(Purpose.JOIN, links.issue(Purpose.JOIN, rsvp.participant, rsvp))
+    schedule_url = links.absolute_url("public.schedule")
+    _send(
+        kind,
+        key,
+        rsvp,
+        occurrence=occurrence,
+        calendar=calendar,
+        join_url=join_url,
+        schedule_url=schedule_url,
+        **context,
+    )
 
 
 def awaiting_approval(rsvp: Rsvp) -> None:

@@ -10,8 +10,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from scheduler.meetings.errors import MeetingError
 from scheduler.meetings.recurrence import is_valid_zone
-from scheduler.meetings.services import MeetingError
 from scheduler.participants.models import NAME_MAX, RsvpScope
 
 

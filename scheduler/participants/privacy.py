@@ -13,9 +13,11 @@ import sqlalchemy as sa
 from flask import current_app
 
 from scheduler import clock
+from scheduler.counseling.models import Attendance, StreakOptIn
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence
 from scheduler.notifications.models import OutboxMessage
+from scheduler.notifications.optouts import ReminderOptOut
 from scheduler.participants import seats
 from scheduler.participants.models import HOLDING, UPCOMING, LinkToken, Participant, Rsvp, Seat
 from scheduler.participants.services import offer_next
@@ -36,7 +38,7 @@ def erase(participant: Participant) -> None:
         .execution_options(synchronize_session=False)
     )
     # Explicit deletes, children first: SQLite may run without foreign-key enforcement.
-    for model in (LinkToken, Seat, Rsvp):
+    for model in (Attendance, StreakOptIn, LinkToken, ReminderOptOut, Seat, Rsvp):
         db.session.execute(
             sa.delete(model).where(model.participant_id == participant_id).execution_options(synchronize_session=False)
         )

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings.models import Access, Occurrence, OccurrenceStatus, Series, SeriesKind, SeriesStatus
-from scheduler.notifications import outbox
+from scheduler.notifications import calendar_updates, outbox
 from scheduler.participants import emails, links, seats, throttle
 from scheduler.participants.inputs import RsvpError, RsvpInput, check_profile, clean_name, error, normalized_email
 from scheduler.participants.models import (
@@ -185,6 +185,38 @@ def _end(rsvp: Rsvp, status: RsvpStatus) -> None:
         _vacate(seat, SeatStatus.RELEASED)
     links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
     outbox.cancel_pending(participant_id=rsvp.participant_id, series_id=rsvp.series_id)
+    calendar_updates.left(rsvp)
+
+
+def follow_split(old: Series, new: Series) -> list[Rsvp]:
+    """ "This and following": people signed up keep their places in the meeting's continuation.
+
+    Their seats already moved with the sessions; each RSVP for the whole meeting gets a twin on the new series
+    holding those seats, and an RSVP for one session that moved is re-pointed to the new series.
+    """
+    followed: list[Rsvp] = []
+    for rsvp in db.session.scalars(sa.select(Rsvp).where(Rsvp.series_id == old.id, Rsvp.status.in_(LIVE))).all():
+        seats_moved = [seat for seat in rsvp.seats if seat.occurrence.series_id == new.id]
+        if rsvp.scope == RsvpScope.OCCURRENCE:
+            if rsvp.occurrence is not None and rsvp.occurrence.series_id == new.id:
+                rsvp.series_id = new.id
+                followed.append(rsvp)
+            continue
+        twin = Rsvp(
+            participant_id=rsvp.participant_id,
+            series_id=new.id,
+            status=rsvp.status,
+            scope=rsvp.scope,
+            note=rsvp.note,
+            question=rsvp.question,
+        )
+        db.session.add(twin)
+        db.session.flush()
+        for seat in seats_moved:
+            seat.rsvp_id = twin.id
+        followed.append(twin)
+    db.session.flush()
+    return followed
 
 
 def remove(rsvp: Rsvp) -> None:

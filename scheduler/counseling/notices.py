@@ -1,0 +1,163 @@
+"""Emails from this module, all through the outbox: a counselor's message to the people confirmed for a session,
+and the missing-host alert to the backup host and the group's organizers.
+
+Each participant gets their own email (only their own address, their own links). Discreet groups get a neutral
+subject and sender. Nothing here logs an address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from scheduler import timefmt
+from scheduler.auth.models import User
+from scheduler.counseling.errors import CounselingError
+from scheduler.extensions import db
+from scheduler.meetings.models import GroupMembership, MemberRole, Occurrence
+from scheduler.notifications.models import OutboxMessage
+from scheduler.notifications.outbox import OutgoingEmail, enqueue
+from scheduler.participants import links
+from scheduler.participants.emails import when
+from scheduler.participants.models import Participant, Rsvp, RsvpStatus, Seat, SeatStatus
+from scheduler.participants.tokens import Purpose
+
+MESSAGE_MAX = 1000
+
+
+def _queued(key: str) -> bool:
+    return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
+
+
+def message_confirmed(occurrence: Occurrence, text: str, sender: User) -> int:
+    """Queues one email per person with a confirmed seat. The same text to the same session goes out once.
+
+    Returns how many emails were queued."""
+    text = (text or "").strip()
+    if not text:
+        raise CounselingError({"body": [str(_l("Write the message first."))]})
+    if len(text) > MESSAGE_MAX:
+        raise CounselingError({"body": [str(_l("Keep the message under %(num)s characters.", num=MESSAGE_MAX))]})
+    if occurrence.is_cancelled:
+        raise CounselingError({"body": [str(_l("This session is cancelled."))]})
+    recipients = db.session.execute(
+        sa.select(Participant, Rsvp)
+        .join(Seat, Seat.participant_id == Participant.id)
+        .join(Rsvp, Rsvp.id == Seat.rsvp_id)
+        .where(Seat.occurrence_id == occurrence.id, Seat.status == SeatStatus.CONFIRMED)
+        .where(Rsvp.status == RsvpStatus.ACTIVE)
+        .order_by(Participant.id)
+    ).all()
+    digest = hashlib.sha256(f"{occurrence.id}\n{text}".encode()).hexdigest()[:16]
+    queued = 0
+    for participant, _rsvp in recipients:
+        key = f"session_message:{occurrence.id}:{digest}:{participant.id}"
+        if _queued(key):
+            continue
+        _message_one(occurrence, participant, text, key, sender)
+        queued += 1
+    return queued
+
+
+def _message_one(occurrence: Occurrence, participant: Participant, text: str, key: str, sender: User) -> None:
+    series = occurrence.series
+    group = series.group
+    lang = participant.language if participant.language in current_app.config["LANGUAGES"] else "en"
+    manage_url = links.url_for_secret(Purpose.MANAGE, links.issue(Purpose.MANAGE, participant))
+    with force_locale(lang):
+        values = {
+            "name": participant.display_name,
+            "series": series,
+            "group": group,
+            "session": occurrence,
+            "message": text,
+            "manage_url": manage_url,
+            "helpline": group.helpline
+            or _("You are not alone. If you are in crisis, call your local emergency number or a helpline now."),
+            "when": lambda instant: when(instant, participant.timezone, series.timezone, lang),
+        }
+        if group.discreet:
+            subject = _("A message about your meeting")
+            sender_name = _("Meeting notices")
+        else:
+            subject = _("A message about %(title)s", title=series.title)
+            sender_name = group.name
+        body_text = render_template("email/session_message.txt", **values)
+        body_html = render_template("email/session_message.html", **values)
+    enqueue(
+        OutgoingEmail(
+            kind="session_message",
+            dedupe_key=key,
+            recipient_email=participant.email,
+            recipient_name=participant.display_name,
+            sender_name=sender_name[:120],
+            subject=subject[:255],
+            body_text=body_text,
+            body_html=body_html,
+            language=lang,
+            group_id=group.id,
+            series_id=series.id,
+            occurrence_id=occurrence.id,
+            participant_id=participant.id,
+        )
+    )
+
+
+def alert_recipients(occurrence: Occurrence) -> list[User]:
+    """The backup host and the group's organizers (active accounts), each once."""
+    series = occurrence.series
+    organizers = db.session.scalars(
+        sa.select(User)
+        .join(GroupMembership, GroupMembership.user_id == User.id)
+        .where(GroupMembership.group_id == series.group_id, GroupMembership.role == MemberRole.ORGANIZER)
+        .where(User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    people: dict[int, User] = {}
+    backup = series.backup_host
+    if backup is not None and backup.active:
+        people[backup.id] = backup
+    for user in organizers:
+        people.setdefault(user.id, user)
+    return list(people.values())
+
+
+def host_alert(occurrence: Occurrence) -> int:
+    """Queues the missing-host alert for one session; the dedupe key makes a second call a no-op."""
+    series = occurrence.series
+    page = links.absolute_url("counseling.cover", occurrence_id=occurrence.id)
+    queued = 0
+    for user in alert_recipients(occurrence):
+        lang = user.language if user.language in current_app.config["LANGUAGES"] else "en"
+        with force_locale(lang):
+            subject = _("Nobody has confirmed they will host a session")
+            body = render_template(
+                "email/host_alert.txt",
+                user=user,
+                series=series,
+                group=series.group,
+                when=timefmt.format_when(occurrence.start, user.timezone or series.timezone, lang),
+                is_backup=user.id == series.backup_host_id,
+                page=page,
+            )
+        row = enqueue(
+            OutgoingEmail(
+                kind="host_alert",
+                dedupe_key=f"host_alert:{occurrence.id}:{user.id}",
+                recipient_email=user.email,
+                recipient_name=user.name,
+                subject=subject,
+                body_text=body,
+                language=lang,
+                group_id=series.group_id,
+                series_id=series.id,
+                occurrence_id=occurrence.id,
+            )
+        )
+        queued += row is not None
+    return queued

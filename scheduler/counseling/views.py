@@ -1,0 +1,192 @@
+"""The counselor's pages: dashboard, one session (attendance, message, hosting), the missing-host page and the
+curriculum. Thin: check access, parse a form, call one service, commit, redirect or render."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from scheduler import clock
+from scheduler.counseling import access, curriculum, notices, sessions
+from scheduler.counseling.errors import CounselingError
+from scheduler.counseling.forms import ActionForm, CurriculumForm, MarkForm, MessageForm
+from scheduler.extensions import db
+from scheduler.meetings import services as meeting_services
+from scheduler.meetings.forms import ReasonForm
+from scheduler.meetings.models import Occurrence, Series
+from scheduler.participants import queries
+
+ViewResult = str | Response | tuple[str, int]
+
+
+def _occurrence(occurrence_id: int) -> Occurrence:
+    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    if not access.can_run_sessions(current_user, occurrence.series.group):
+        abort(403)
+    return occurrence
+
+
+def _flash_errors(error: CounselingError) -> None:
+    for message in error.messages:
+        flash(message, "error")
+
+
+@login_required
+def dashboard() -> str:
+    upcoming = sessions.my_sessions(current_user)
+    groups = sessions.my_groups(current_user)
+    return render_template(
+        "counseling/dashboard.html",
+        groups=groups,
+        upcoming=upcoming,
+        counts=queries.counts(upcoming),
+        lists=sessions.attendance_lists(upcoming),
+        hosts=sessions.host_states(upcoming),
+        evaluable={g.id for g in groups if access.can_evaluate(current_user, g)},
+        now=clock.now(),
+    )
+
+
+def _session_page(occurrence: Occurrence, message_form: MessageForm | None = None, status: int = 200):
+    return render_template(
+        "counseling/session.html",
+        occurrence=occurrence,
+        series=occurrence.series,
+        counts=queries.counts([occurrence])[occurrence.id],
+        people=sessions.attendance_lists([occurrence])[occurrence.id],
+        host=sessions.host_states([occurrence])[occurrence.id],
+        can_mark=sessions.attendance_open(occurrence),
+        message_form=message_form or MessageForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        now=clock.now(),
+    ), status
+
+
+@login_required
+def session(occurrence_id: int) -> ViewResult:
+    return _session_page(_occurrence(occurrence_id))
+
+
+@login_required
+def mark(occurrence_id: int, participant_id: int) -> ViewResult:
+    occurrence = _occurrence(occurrence_id)
+    form = MarkForm()
+    if not form.validate_on_submit():
+        flash(_("Choose present, absent or excused."), "error")
+        return _session_page(occurrence, status=400)
+    try:
+        sessions.mark_attendance(occurrence, participant_id, form.status.data or "", current_user)
+    except CounselingError as error:
+        db.session.rollback()
+        _flash_errors(error)
+        return _session_page(occurrence, status=400)
+    db.session.commit()
+    return redirect(url_for(".session", occurrence_id=occurrence.id, _anchor=f"p{participant_id}"), code=303)
+
+
+@login_required
+def message(occurrence_id: int) -> ViewResult:
+    occurrence = _occurrence(occurrence_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            sent = notices.message_confirmed(occurrence, form.body.data or "", current_user)
+        except CounselingError as error:
+            db.session.rollback()
+            form.body.errors = list(form.body.errors) + error.messages
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Your message is on its way to %(num)d person.",
+                    "Your message is on its way to %(num)d people.",
+                    sent,
+                ),
+                "success",
+            )
+            return redirect(url_for(".session", occurrence_id=occurrence.id), code=303)
+    return _session_page(occurrence, form, status=400)
+
+
+@login_required
+def host(occurrence_id: int) -> ViewResult:
+    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    if not access.can_host(current_user, occurrence):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        sessions.confirm_hosting(occurrence, current_user)
+    except CounselingError as error:
+        db.session.rollback()
+        _flash_errors(error)
+    else:
+        db.session.commit()
+        flash(_("Thank you: you host this session."), "success")
+    back = request.form.get("next") == "cover"
+    target = ".cover" if back else ".session"
+    return redirect(url_for(target, occurrence_id=occurrence.id), code=303)
+
+
+@login_required
+def cover(occurrence_id: int) -> ViewResult:
+    """Where the missing-host alert leads: confirm hosting, or cancel the session (participants are told)."""
+    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
+    if not access.can_host(current_user, occurrence):
+        abort(403)
+    form = ReasonForm()
+    can_cancel = access.can_run_sessions(current_user, occurrence.series.group)
+    status = 200
+    if request.method == "POST":
+        if not can_cancel:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                meeting_services.cancel_occurrence(occurrence, form.reason.data or "")
+            except meeting_services.MeetingError as error:
+                db.session.rollback()
+                form.reason.errors = list(form.reason.errors) + [m for ms in error.errors.values() for m in ms]
+            else:
+                db.session.commit()
+                flash(_("The session is cancelled; the participants are told."), "success")
+                return redirect(url_for(".cover", occurrence_id=occurrence.id), code=303)
+        status = 400
+    return render_template(
+        "counseling/cover.html",
+        occurrence=occurrence,
+        series=occurrence.series,
+        host=sessions.host_states([occurrence])[occurrence.id],
+        form=form,
+        action_form=ActionForm(formdata=None),
+        can_cancel=can_cancel,
+        now=clock.now(),
+    ), status
+
+
+@login_required
+def topics(series_id: int) -> ViewResult:
+    series = db.session.get(Series, series_id) or abort(404)
+    if not access.can_run_sessions(current_user, series.group):
+        abort(403)
+    shown = curriculum.sessions(series)
+    form = CurriculumForm()
+    if request.method == "GET":
+        for occurrence in shown:
+            form.sessions.append_entry({"occurrence_id": occurrence.id, "topic": occurrence.topic or ""})
+    elif form.validate_on_submit():
+        try:
+            curriculum.set_topics(series, {e.occurrence_id.data: e.topic.data or "" for e in form.sessions})
+        except CounselingError as error:
+            db.session.rollback()
+            _flash_errors(error)
+        else:
+            db.session.commit()
+            flash(_("The session topics are saved."), "success")
+            return redirect(url_for(".topics", series_id=series.id), code=303)
+    by_id = {o.id: o for o in shown}
+    entries = [(entry, by_id.get(entry.occurrence_id.data)) for entry in form.sessions]
+    status = 400 if request.method == "POST" else 200
+    return render_template("counseling/curriculum.html", series=series, form=form, entries=entries), status

@@ -1,0 +1,175 @@
+"""The calendar object a participant holds for a meeting, built from the series and its sessions.
+
+One UID per series with its RRULE, the EXDATEs of cancelled sessions and an override per moved session, all
+stamped with the series' SEQUENCE. Someone who signed up for "only this session" holds a single event with a
+UID of its own. The only link inside is the person's own join link; the recipient is the only attendee.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from scheduler import clock, timefmt
+from scheduler.calendar import ics
+from scheduler.extensions import db
+from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series, SeriesStatus
+from scheduler.participants.models import Participant, Rsvp, RsvpScope
+
+
+def _local(instant: datetime, tz: str) -> datetime:
+    return timefmt.local(instant, tz).replace(tzinfo=None)
+
+
+def neutral_title(series: Series) -> str:
+    """A calendar title that says nothing about the topic, e.g. "Tuesday group" (call inside force_locale)."""
+    if series.rrule and "FREQ=WEEKLY" in series.rrule:
+        weekday = timefmt.weekday_names(_current_locale())[series.local_start.weekday()]
+        return _("%(weekday)s group", weekday=weekday)
+    return _("Online meeting")
+
+
+def _current_locale() -> str:
+    return str(get_locale() or "en")
+
+
+def summary(series: Series) -> str:
+    return neutral_title(series) if series.group.discreet else series.title
+
+
+def description(join_url: str, manage_url: str, helpline: str | None) -> str:
+    lines = [
+        _("Your personal join link opens shortly before the start: %(url)s. Please do not share it.", url=join_url),
+        _("Change, skip or cancel: %(url)s", url=manage_url),
+    ]
+    if helpline:
+        lines.append(helpline)
+    return "\n\n".join(lines)
+
+
+def organizer(series: Series) -> ics.Person:
+    name = _("Meeting notices") if series.group.discreet else series.group.name
+    return ics.Person(email=current_app.config["MAIL_DEFAULT_SENDER"], name=name)
+
+
+def attendee(participant: Participant) -> ics.Person:
+    return ics.Person(email=participant.email, name=participant.display_name)
+
+
+def single_session_uid(series: Series, occurrence_id: int) -> str:
+    """Stable for the session row, even when "this and following" moves it to a new series."""
+    return f"session-{occurrence_id}@{series.uid.rpartition('@')[2] or 'scheduler'}"
+
+
+def _sessions(series: Series) -> list[Occurrence]:
+    return list(db.session.scalars(sa.select(Occurrence).where(Occurrence.series_id == series.id)))
+
+
+def series_event(series: Series, *, text: str, join_url: str | None) -> ics.EventSpec:
+    """The whole series as one calendar object (RRULE + EXDATE + overrides)."""
+    sessions = _sessions(series)
+    status = "CANCELLED" if series.status == SeriesStatus.CANCELLED else "CONFIRMED"
+    common = {
+        "uid": series.uid,
+        "sequence": series.sequence,
+        "tzid": series.timezone,
+        "summary": summary(series),
+        "description": text,
+        "location": join_url,
+        "url": join_url,
+        "status": status,
+    }
+    duration = timedelta(minutes=series.duration_minutes)
+    if series.rrule is None:
+        only = sessions[0] if sessions else None
+        start = _local(only.start, series.timezone) if only is not None else series.local_start
+        length = (only.end - only.start) if only is not None else duration
+        return ics.EventSpec(local_start=start, duration=length, rrule=None, **common)
+    base = ics.EventSpec(local_start=series.local_start, duration=duration, rrule=series.rrule, **common)
+    exdates, overrides = [], []
+    for row in sessions:
+        original = _local(row.original_start, series.timezone)
+        if not base.is_instance(original):
+            continue  # a session created in a daylight-saving gap: its wall time is not a rule instance
+        if row.status == OccurrenceStatus.CANCELLED and series.status != SeriesStatus.CANCELLED:
+            exdates.append(original)
+        elif row.is_moved:
+            overrides.append(
+                ics.OccurrenceOverride(
+                    original_local_start=original,
+                    local_start=_local(row.start, series.timezone),
+                    local_end=_local(row.end, series.timezone),
+                )
+            )
+    last = max((_local(r.start, series.timezone) for r in sessions), default=None)
+    return ics.EventSpec(
+        local_start=series.local_start,
+        duration=duration,
+        rrule=series.rrule,
+        exdates=tuple(sorted(exdates)),
+        overrides=tuple(sorted(overrides, key=lambda o: o.original_local_start)),
+        last_instance_local=last,
+        **common,
+    )
+
+
+def session_event(series: Series, occurrence: Occurrence, *, text: str, join_url: str | None) -> ics.EventSpec:
+    cancelled = occurrence.status == OccurrenceStatus.CANCELLED or series.status == SeriesStatus.CANCELLED
+    return ics.EventSpec(
+        uid=single_session_uid(series, occurrence.id),
+        sequence=series.sequence,
+        tzid=series.timezone,
+        local_start=_local(occurrence.start, series.timezone),
+        duration=occurrence.end - occurrence.start,
+        rrule=None,
+        summary=summary(series),
+        description=text,
+        location=join_url,
+        url=join_url,
+        status="CANCELLED" if cancelled else "CONFIRMED",
+    )
+
+
+def event_for(rsvp: Rsvp, *, text: str, join_url: str | None) -> ics.EventSpec:
+    if rsvp.scope == RsvpScope.OCCURRENCE and rsvp.occurrence is not None:
+        return session_event(rsvp.series, rsvp.occurrence, text=text, join_url=join_url)
+    return series_event(rsvp.series, text=text, join_url=join_url)
+
+
+def request(rsvp: Rsvp, *, text: str, join_url: str | None) -> str:
+    spec = event_for(rsvp, text=text, join_url=join_url)
+    return ics.request_invite(spec, organizer(rsvp.series), attendee(rsvp.participant), clock.now()).decode()
+
+
+def cancel(rsvp: Rsvp, *, text: str) -> str:
+    spec = event_for(rsvp, text=text, join_url=None)
+    return ics.cancel_series(spec, organizer(rsvp.series), attendee(rsvp.participant), clock.now()).decode()
+
+
+def cancel_session(rsvp: Rsvp, occurrence: Occurrence, *, text: str) -> str:
+    """One session of the series is off: CANCEL with its RECURRENCE-ID (or the single event)."""
+    if rsvp.scope == RsvpScope.OCCURRENCE:
+        return cancel(rsvp, text=text)
+    spec = series_event(rsvp.series, text=text, join_url=None)
+    original = _local(occurrence.original_start, rsvp.series.timezone)
+    return ics.cancel_occurrence(
+        spec, original, organizer(rsvp.series), attendee(rsvp.participant), clock.now()
+    ).decode()
+
+
+def move_session(rsvp: Rsvp, occurrence: Occurrence, *, text: str, join_url: str | None) -> str:
+    """One session moved: REQUEST with only that override (or the single event at its new time)."""
+    if rsvp.scope == RsvpScope.OCCURRENCE or rsvp.series.rrule is None:
+        return request(rsvp, text=text, join_url=join_url)
+    spec = series_event(rsvp.series, text=text, join_url=join_url)
+    original = _local(occurrence.original_start, rsvp.series.timezone)
+    override = next((o for o in spec.overrides if o.original_local_start == original), None)
+    if override is None:
+        return request(rsvp, text=text, join_url=join_url)
+    return ics.request_override(
+        spec, override, organizer(rsvp.series), attendee(rsvp.participant), clock.now()
+    ).decode()

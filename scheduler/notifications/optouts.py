@@ -1,0 +1,57 @@
+"""Who asked for no more reminders of a meeting: one row per (participant, series). Services flush; callers commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from scheduler import clock
+from scheduler.db import UTCDateTime
+from scheduler.extensions import db
+from scheduler.notifications import outbox
+
+
+class ReminderOptOut(db.Model):
+    __tablename__ = "reminder_optouts"
+    __table_args__ = (sa.UniqueConstraint("participant_id", "series_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    participant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    series_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
+
+
+def is_off(participant_id: int, series_id: int) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(ReminderOptOut.id).where(
+                ReminderOptOut.participant_id == participant_id, ReminderOptOut.series_id == series_id
+            )
+        )
+        is not None
+    )
+
+
+def turn_off(participant_id: int, series_id: int) -> None:
+    """Idempotent: a second one-click POST (mail providers retry) changes nothing."""
+    if not is_off(participant_id, series_id):
+        savepoint = db.session.begin_nested()
+        try:
+            db.session.add(ReminderOptOut(participant_id=participant_id, series_id=series_id))
+            db.session.flush()
+            savepoint.commit()
+        except sa.exc.IntegrityError:  # a concurrent POST got there first
+            savepoint.rollback()
+    outbox.cancel_pending(kind="reminder", participant_id=participant_id, series_id=series_id)
+    db.session.flush()
+
+
+def turn_on(participant_id: int, series_id: int) -> None:
+    db.session.execute(
+        sa.delete(ReminderOptOut).where(
+            ReminderOptOut.participant_id == participant_id, ReminderOptOut.series_id == series_id
+        )
+    )
+    db.session.flush()

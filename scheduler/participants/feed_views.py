@@ -1,0 +1,74 @@
+"""The personal calendar feed: a revocable subscription URL with the person's confirmed sessions.
+
+Offered on the manage page as https, webcal:// and a Google Calendar "add by URL" link. The join link inside
+each event goes through the feed's own secret (/feed/<secret>/join/<rsvp>), so polling issues no new tokens.
+Calendar apps poll slowly (Google every 8–24 h): urgent changes always go by email as well.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import abort, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from scheduler.extensions import db
+from scheduler.notifications import invites
+from scheduler.participants import links, queries
+from scheduler.participants.models import Participant, Rsvp
+from scheduler.participants.tokens import Purpose
+from scheduler.participants.views import _join, _participant, _speak
+from scheduler.public.feeds import calendar_response
+
+
+def feed_urls(secret: str) -> dict[str, str]:
+    https = links.absolute_url("participants.personal_feed", token=secret)
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return {
+        "https": https,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+    }
+
+
+def create_feed(token: str) -> str:
+    """POST from the manage page: a new subscription link (older ones keep working until revoked)."""
+    participant = _participant(token)
+    _speak(participant.language)
+    secret = links.issue(Purpose.FEED, participant)
+    db.session.commit()
+    return render_template("participants/feed.html", urls=feed_urls(secret), manage_token=token)
+
+
+def revoke_feeds(token: str) -> str:
+    participant = _participant(token)
+    _speak(participant.language)
+    links.revoke(Purpose.FEED, participant_id=participant.id)
+    db.session.commit()
+    return render_template("participants/feed.html", urls=None, manage_token=token, revoked=True)
+
+
+def personal_feed(token: str) -> BaseResponse:
+    participant = links.participant_for(Purpose.FEED, token)
+    events, stamps = [], []
+    with force_locale(participant.language):
+        for rsvp, occurrence in queries.confirmed_sessions(participant):
+            join_url = links.absolute_url("participants.feed_join", token=token, rsvp_id=rsvp.id)
+            text = _(
+                "Your personal join link opens shortly before the start: %(url)s. Please do not share it.",
+                url=join_url,
+            )
+            events.append(invites.session_event(rsvp.series, occurrence, text=text, join_url=join_url))
+            stamps += [rsvp.series.updated_at, occurrence.updated_at]
+        name = _("My meetings")
+    return calendar_response(name, events, stamps, private=True)
+
+
+def feed_join(token: str, rsvp_id: int) -> BaseResponse | str | tuple[str, int]:
+    participant: Participant = links.participant_for(Purpose.FEED, token)
+    rsvp = db.session.get(Rsvp, rsvp_id)
+    if rsvp is None or rsvp.participant_id != participant.id:
+        abort(404)
+    return _join(rsvp)
