@@ -41,8 +41,8 @@ class PeriodForm(BaseForm):
     class Meta(BaseForm.Meta):
         csrf = False
 
-    start = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day."))])
-    end = DateField(_l("To"), validators=[InputRequired(message=_l("Enter the last day."))])
+    start = DateField(_l("First day of the period"), validators=[InputRequired(message=_l("Enter the first day."))])
+    end = DateField(_l("Last day of the period"), validators=[InputRequired(message=_l("Enter the last day."))])
 
 
 class StreakForm(BaseForm):
