@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -46,6 +47,22 @@ def _occurrence(occurrence_id: int) -> Occurrence:
     occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
     _series(occurrence.series_id)
     return occurrence
+
+
+_FAILED = object()
+
+
+def _transact(action: Callable[[], object], form: object | None = None) -> object:
+    """One service call as one transaction: commit and return its result, or roll back and show the broken
+    rule's messages next to the form's fields (or as flash messages) and return _FAILED."""
+    try:
+        result = action()
+    except services.MeetingError as error:
+        db.session.rollback()
+        _show_errors(form, error)
+        return _FAILED
+    db.session.commit()
+    return result
 
 
 def _show_errors(form: object, error: services.MeetingError) -> None:
@@ -103,16 +120,11 @@ def group_new() -> str | Response:
     if request.method == "GET":
         form.timezone.data = current_user.timezone
         form.language.data = current_user.language
-    if form.validate_on_submit():
-        try:
-            group = group_service.create_group(_group_input(form), current_user)
-        except services.MeetingError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The group is created."), "success")
-            return redirect(url_for(".group_detail", group_id=group.id))
+    if form.validate_on_submit() and (
+        (group := _transact(lambda: group_service.create_group(_group_input(form), current_user), form)) is not _FAILED
+    ):
+        flash(_("The group is created."), "success")
+        return redirect(url_for(".group_detail", group_id=group.id))
     return render_template("organizer/group_form.html", form=form, group=None), 400 if form.errors else 200
 
 
@@ -149,16 +161,11 @@ def group_detail(group_id: int) -> str:
 def group_edit(group_id: int) -> str | Response:
     group = _group(group_id, manage=True)
     form = GroupForm(obj=group)
-    if form.validate_on_submit():
-        try:
-            group_service.update_group(group, _group_input(form))
-        except services.MeetingError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".group_detail", group_id=group.id))
+    if form.validate_on_submit() and (
+        _transact(lambda: group_service.update_group(group, _group_input(form)), form) is not _FAILED
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".group_detail", group_id=group.id))
     return render_template("organizer/group_form.html", form=form, group=group), 400 if form.errors else 200
 
 
@@ -169,15 +176,10 @@ def member_add(group_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Enter the email of an existing staff account and a role."), "error")
         return redirect(url_for(".group_detail", group_id=group.id))
-    try:
-        group_service.add_member_by_email(group, form.email.data or "", form.role.data or "")
-    except services.MeetingError as error:
-        db.session.rollback()
-        for messages in error.errors.values():
-            for message in messages:
-                flash(message, "error")
-    else:
-        db.session.commit()
+    if (
+        _transact(lambda: group_service.add_member_by_email(group, form.email.data or "", form.role.data or ""))
+        is not _FAILED
+    ):
         flash(_("Member added."), "success")
     return redirect(url_for(".group_detail", group_id=group.id))
 
@@ -185,15 +187,7 @@ def member_add(group_id: int) -> Response:
 @organizer_bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
 def member_remove(group_id: int, user_id: int) -> Response:
     group = _group(group_id, manage=True)
-    try:
-        group_service.remove_member(group, user_id)
-    except services.MeetingError as error:
-        db.session.rollback()
-        for messages in error.errors.values():
-            for message in messages:
-                flash(message, "error")
-    else:
-        db.session.commit()
+    if _transact(lambda: group_service.remove_member(group, user_id)) is not _FAILED:
         flash(_("Member removed."), "success")
     return redirect(url_for(".group_detail", group_id=group.id))
 
@@ -205,16 +199,11 @@ def series_new(group_id: int) -> str | Response | tuple[str, int]:
         abort(403)
     form = _series_form(group)
     preview = None
-    if form.validate_on_submit():
-        try:
-            series = services.create_series(group, form.to_input())
-        except services.MeetingError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The meeting is saved."), "success")
-            return redirect(url_for(".series_detail", series_id=series.id))
+    if form.validate_on_submit() and (
+        (series := _transact(lambda: services.create_series(group, form.to_input()), form)) is not _FAILED
+    ):
+        flash(_("The meeting is saved."), "success")
+        return redirect(url_for(".series_detail", series_id=series.id))
     if request.method == "POST":
         preview = _preview(form)
         return render_template("organizer/series_form.html", form=form, group=group, series=None, preview=preview), 400
@@ -260,16 +249,11 @@ def series_edit(series_id: int) -> str | Response | tuple[str, int]:
         flash(_("This meeting was cancelled and can no longer be changed."), "error")
         return redirect(url_for(".series_detail", series_id=series.id))
     form = _series_form(series.group, series)
-    if form.validate_on_submit():
-        try:
-            services.update_series(series, form.to_input())
-        except services.MeetingError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The meeting is updated."), "success")
-            return redirect(url_for(".series_detail", series_id=series.id))
+    if form.validate_on_submit() and (
+        _transact(lambda: services.update_series(series, form.to_input()), form) is not _FAILED
+    ):
+        flash(_("The meeting is updated."), "success")
+        return redirect(url_for(".series_detail", series_id=series.id))
     status = 400 if request.method == "POST" else 200
     preview = _preview(form) if request.method == "POST" else None
     return render_template(
@@ -280,13 +264,7 @@ def series_edit(series_id: int) -> str | Response | tuple[str, int]:
 @organizer_bp.post("/meetings/<int:series_id>/status")
 def series_status(series_id: int) -> Response:
     series = _series(series_id)
-    try:
-        services.set_status(series, request.form.get("status", ""))
-    except services.MeetingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    if _transact(lambda: services.set_status(series, request.form.get("status", ""))) is not _FAILED:
         flash(
             _("The meeting is published.")
             if series.status == SeriesStatus.PUBLISHED
@@ -300,16 +278,11 @@ def series_status(series_id: int) -> Response:
 def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
     series = _series(series_id)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel_series(series, form.reason.data or "")
-        except services.MeetingError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The meeting is cancelled."), "success")
-            return redirect(url_for(".series_detail", series_id=series.id))
+    if form.validate_on_submit() and (
+        _transact(lambda: services.cancel_series(series, form.reason.data or ""), form) is not _FAILED
+    ):
+        flash(_("The meeting is cancelled."), "success")
+        return redirect(url_for(".series_detail", series_id=series.id))
     status = 400 if form.errors else 200
     return render_template("organizer/reason_form.html", form=form, series=series, occurrence=None), status
 
@@ -318,16 +291,11 @@ def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
 def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
     occurrence = _occurrence(occurrence_id)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel_occurrence(occurrence, form.reason.data or "")
-        except services.MeetingError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The session is cancelled."), "success")
-            return redirect(url_for(".series_detail", series_id=occurrence.series_id))
+    if form.validate_on_submit() and (
+        _transact(lambda: services.cancel_occurrence(occurrence, form.reason.data or ""), form) is not _FAILED
+    ):
+        flash(_("The session is cancelled."), "success")
+        return redirect(url_for(".series_detail", series_id=occurrence.series_id))
     status = 400 if form.errors else 200
     return render_template(
         "organizer/reason_form.html", form=form, series=occurrence.series, occurrence=occurrence
@@ -337,13 +305,7 @@ def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
 @organizer_bp.post("/occurrences/<int:occurrence_id>/restore")
 def occurrence_restore(occurrence_id: int) -> Response:
     occurrence = _occurrence(occurrence_id)
-    try:
-        services.restore_occurrence(occurrence)
-    except services.MeetingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    if _transact(lambda: services.restore_occurrence(occurrence)) is not _FAILED:
         flash(_("The session takes place again."), "success")
     return redirect(url_for(".series_detail", series_id=occurrence.series_id))
 
@@ -380,16 +342,12 @@ def occurrence_split(occurrence_id: int) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         local = occurrence.original_start.astimezone(_zone(series.timezone))
         form.start_date.data = local.date()
-    if form.validate_on_submit():
-        try:
-            successor = services.split_series(series, occurrence, form.to_input())
-        except services.MeetingError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("This session and all following ones are changed."), "success")
-            return redirect(url_for(".series_detail", series_id=successor.id))
+    if form.validate_on_submit() and (
+        (successor := _transact(lambda: services.split_series(series, occurrence, form.to_input()), form))
+        is not _FAILED
+    ):
+        flash(_("This session and all following ones are changed."), "success")
+        return redirect(url_for(".series_detail", series_id=successor.id))
     status = 400 if request.method == "POST" else 200
     preview = _preview(form) if request.method == "POST" else None
     return render_template(

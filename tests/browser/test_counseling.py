@@ -149,6 +149,6 @@ def test_evaluation_charts_on_a_phone(live_site, counseling_site, new_context):
         page.get_by_role("link", name="Download as CSV").click()
     assert download.value.suggested_filename.startswith(f"evaluation-group-{counseling_site['group_id']}-")
 
-    page.get_by_label("From").fill("2020-01-01")
+    page.get_by_label("First day of the period").fill("2020-01-01")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("Choose a period of at most three years.")).to_be_visible()
