@@ -99,3 +99,16 @@ def test_cli_creates_the_first_admin_and_refuses_bad_input(runner):
 def test_passwords_are_stored_with_a_slow_salted_hash(app):
     user = create_user("organizer")
     assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+
+
+def test_staff_choose_their_own_time_zone_and_language(client):
+    user = create_user("counselor", timezone="UTC", language="en")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    bad = client.post("/settings", data={"name": "Dewi", "timezone": "Mars/Base", "language": "id"})
+    assert bad.status_code == 400 and "time zone" in bad.get_data(as_text=True)
+    response = client.post("/settings", data={"name": "Dewi", "timezone": "Asia/Jakarta", "language": "id"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert (user.name, user.timezone, user.language) == ("Dewi", "Asia/Jakarta", "id")
+    page = client.get("/settings").get_data(as_text=True)
+    assert 'lang="id"' in page and 'value="Asia/Jakarta"' in page

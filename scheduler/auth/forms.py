@@ -1,11 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from scheduler.forms_base import BaseForm
+from scheduler.meetings.forms import LANGUAGE_CHOICES, options, validate_zone
 
 
 class LoginForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class SettingsForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), validate_zone])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))

@@ -60,3 +60,18 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.active or not user.check_password(password):
         return None
     return user
+
+
+def update_settings(user: User, name: str, timezone: str, language: str) -> None:
+    """A staff member's own name, time zone (times are shown in it) and language."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [str(_l("Enter a name."))]
+    if not is_valid_zone(timezone):
+        errors["timezone"] = [str(_l("Choose a time zone from the list."))]
+    if language not in {"en", "bn", "id", "nl"}:
+        errors["language"] = [str(_l("Choose a language from the list."))]
+    if errors:
+        raise AccountError(errors)
+    user.name, user.timezone, user.language = name.strip(), timezone, language
+    db.session.flush()

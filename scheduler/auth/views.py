@@ -4,11 +4,11 @@ import hashlib
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from scheduler.auth import services
-from scheduler.auth.forms import LoginForm
+from scheduler.auth.forms import LoginForm, SettingsForm
 from scheduler.auth.models import User
 from scheduler.extensions import db, limiter, login_manager
 from scheduler.i18n import N_
@@ -53,6 +53,26 @@ def login() -> str | Response:
             return redirect(target)
         flash(_("That email and password do not match an account."), "error")
     return render_template("auth/login.html", form=form)
+
+
+@auth_bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> str | Response | tuple[str, int]:
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_settings(
+                current_user, form.name.data or "", (form.timezone.data or "").strip(), form.language.data or ""
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            for name, messages in error.errors.items():
+                getattr(form, name).errors = list(getattr(form, name).errors) + messages
+        else:
+            db.session.commit()
+            flash(_("Your settings are saved."), "success")
+            return redirect(url_for(".settings"))
+    return render_template("auth/settings.html", form=form), 400 if form.errors else 200
 
 
 @auth_bp.post("/logout")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -18,6 +19,7 @@ from scheduler.meetings import groups as group_service
 from scheduler.meetings import permissions, services
 from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm, SeriesForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
+from scheduler.notifications import sender
 
 organizer_bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
@@ -154,7 +156,17 @@ def group_detail(group_id: int) -> str:
         member_form=MemberForm(),
         can_manage=permissions.can_manage_group(current_user, group),
         can_edit=permissions.can_edit_meetings(current_user, group),
+        failed_emails=sender.failed_for_group(group.id),
     )
+
+
+@organizer_bp.post("/groups/<int:group_id>/emails/retry")
+def emails_retry(group_id: int) -> Response:
+    group = _group(group_id, manage=True)
+    count = sender.retry_failed(group.id)
+    db.session.commit()
+    flash(ngettext("%(num)d email will be sent again.", "%(num)d emails will be sent again.", count), "success")
+    return redirect(url_for(".group_detail", group_id=group.id))
 
 
 @organizer_bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])

@@ -175,6 +175,18 @@ def send_due(limit: int | None = None) -> int:
     return len(ids)
 
 
+def failed_for_group(group_id: int, limit: int = 50) -> list[OutboxMessage]:
+    """Messages of a group that could not be delivered, newest first, for the organizers to see and retry."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.group_id == group_id, OutboxMessage.status == OutboxStatus.FAILED)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def retry_failed(group_id: int) -> int:
     """An organizer asks to try the failed messages of their group again."""
     result = db.session.execute(
