@@ -7,7 +7,12 @@ from typing import Any
 
 import wtforms
 from flask_babel import get_translations, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from scheduler.meetings.recurrence import is_valid_zone
 
 
 class BabelTranslations:
@@ -21,6 +26,17 @@ class BabelTranslations:
 
 
 _translations = BabelTranslations()
+
+LANGUAGE_CHOICES = [("en", "English"), ("bn", "বাংলা"), ("id", "Bahasa Indonesia"), ("nl", "Nederlands")]
+
+
+def options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def validate_zone(form: wtforms.Form, field: wtforms.StringField) -> None:
+    if not is_valid_zone((field.data or "").strip()):
+        raise ValidationError(_l("Choose a time zone from the list, for example Asia/Dhaka or Europe/Amsterdam."))
 
 
 class BaseForm(FlaskForm):

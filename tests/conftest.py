@@ -24,6 +24,20 @@ POSTGRES_URL_ENV = "SCHEDULER_TEST_DATABASE_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+def postgres_backend() -> bool:
+    return bool(os.environ.get(POSTGRES_URL_ENV)) or os.environ.get("SCHEDULER_TEST_BACKEND") == "postgres"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of concurrency on the shared app database run in the PostgreSQL pass; the SQLite pass leaves them out."""
+    if postgres_backend():
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_backend") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
@@ -75,7 +89,7 @@ def base_config(database_url: str) -> dict[str, object]:
 
 @pytest.fixture(scope="session")
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if os.environ.get(POSTGRES_URL_ENV) or os.environ.get("SCHEDULER_TEST_BACKEND") == "postgres":
+    if postgres_backend():
         return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 

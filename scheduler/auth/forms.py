@@ -2,8 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from scheduler.forms_base import BaseForm
-from scheduler.meetings.forms import LANGUAGE_CHOICES, options, validate_zone
+from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
 
 
 class LoginForm(BaseForm):

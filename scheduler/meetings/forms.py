@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-import wtforms
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -34,16 +33,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from scheduler.forms_base import BaseForm, SubForm
+from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, SubForm, options, validate_zone
 from scheduler.meetings import recurrence, reminder_offsets, services
 from scheduler.meetings.models import Access, Series, SeriesKind, SeriesStatus, SpeakerRole, Topic, Visibility
-
-
-def options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-LANGUAGE_CHOICES = [("en", "English"), ("bn", "বাংলা"), ("id", "Bahasa Indonesia"), ("nl", "Nederlands")]
 
 
 def kind_choices() -> list[SelectChoice]:
@@ -85,11 +77,6 @@ def weekday_choices() -> list[SelectChoice]:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def validate_zone(form: wtforms.Form, field: StringField) -> None:
-    if not recurrence.is_valid_zone((field.data or "").strip()):
-        raise ValidationError(_l("Choose a time zone from the list, for example Asia/Dhaka or Europe/Amsterdam."))
 
 
 def optional_int(value: Any) -> int | None:

@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from scheduler.forms_base import BaseForm
-from scheduler.meetings.forms import LANGUAGE_CHOICES, options, validate_zone
+from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
 from scheduler.participants.inputs import RsvpInput
 from scheduler.participants.models import NAME_MAX, NOTE_MAX, RsvpScope
 

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings.models import Access, Occurrence, OccurrenceStatus, Series, SeriesKind, SeriesStatus
-from scheduler.notifications import calendar_updates, outbox
+from scheduler.notifications import calendar_updates, optouts, outbox
 from scheduler.participants import emails, links, seats, throttle
 from scheduler.participants.inputs import RsvpError, RsvpInput, check_profile, clean_name, error, normalized_email
 from scheduler.participants.models import (
@@ -214,6 +214,8 @@ def follow_split(old: Series, new: Series) -> list[Rsvp]:
         db.session.flush()
         for seat in seats_moved:
             seat.rsvp_id = twin.id
+        if optouts.is_off(rsvp.participant_id, old.id):
+            optouts.turn_off(rsvp.participant_id, new.id)  # "no reminders" carries over to the continuation
         followed.append(twin)
     db.session.flush()
     return followed

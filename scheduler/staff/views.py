@@ -14,8 +14,7 @@ from wtforms.validators import DataRequired, Email, Length
 from scheduler.auth import services as accounts
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
-from scheduler.forms_base import BaseForm
-from scheduler.meetings.forms import LANGUAGE_CHOICES, options, validate_zone
+from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 

@@ -134,10 +134,9 @@ def test_a_stranger_cannot_open_the_alert_page(client, staff, cbt):
     assert client.post(f"/counselor/sessions/{first.id}/cover", data={"reason": "x"}).status_code == 403
 
 
+@pytest.mark.postgres_backend
 def test_two_workers_at_once_send_one_alert(app, staff, cbt):
     """Two workers claim the same session at the same instant (PostgreSQL: separate connections)."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is only meaningful on PostgreSQL")
     first = sessions_of(cbt)[0]
     instant = first.start - timedelta(hours=1)
     results: list[int] = []

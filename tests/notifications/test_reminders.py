@@ -279,6 +279,7 @@ def test_waitlisted_people_get_no_reminder(client, group):
     assert reminder_rows()[0].participant_id == person("first@example.org").id
 
 
+@pytest.mark.postgres_backend
 def test_two_planners_at_once_on_postgresql_queue_each_reminder_once(app, client, meeting):
     import threading
 
@@ -286,8 +287,6 @@ def test_two_planners_at_once_on_postgresql_queue_each_reminder_once(app, client
     from scheduler.notifications import reminders
     from tests.conftest import base_config, dispose_engines
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrency is only meaningful on PostgreSQL")
     for i in range(12):
         sign_up_at(client, meeting, f"p{i}@example.org")
     apps = [create_app(base_config(app.config["SQLALCHEMY_DATABASE_URI"])) for _ in range(2)]

@@ -235,3 +235,18 @@ def test_the_invite_email_arrives_with_the_layout_calendar_clients_act_on(app, c
     assert attachment.get_content_type() == "application/ics" and attachment.get_filename() == "invite.ics"
     assert welcome["From"].addresses[0].display_name == "Meeting notices"  # discreet sender name
     assert libical_errors(decoded) == []
+
+
+def test_no_reminders_carries_over_to_the_continuation_of_a_split_meeting(client, weekly):
+    from scheduler.notifications import optouts
+    from scheduler.participants.models import Participant
+
+    join_up(client, weekly, SKY, "Sky")
+    sky = db.session.scalar(sa.select(Participant).where(Participant.email == SKY))
+    optouts.turn_off(sky.id, weekly.id)
+    db.session.commit()
+    successor = meetings.split_series(
+        weekly, occurrences(weekly)[3], series_input(title=weekly.title, language="en", start_date=date(2026, 12, 22))
+    )
+    db.session.commit()
+    assert optouts.is_off(sky.id, successor.id)
