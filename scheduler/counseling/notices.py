@@ -20,6 +20,7 @@ from scheduler.auth.models import User
 from scheduler.counseling.errors import CounselingError
 from scheduler.extensions import db
 from scheduler.meetings.models import GroupMembership, MemberRole, Occurrence
+from scheduler.notifications import discretion, outbox
 from scheduler.notifications.models import OutboxMessage
 from scheduler.notifications.outbox import OutgoingEmail, enqueue
 from scheduler.participants import links
@@ -81,29 +82,24 @@ def _message_one(occurrence: Occurrence, participant: Participant, text: str, ke
             or _("You are not alone. If you are in crisis, call your local emergency number or a helpline now."),
             "when": lambda instant: when(instant, participant.timezone, series.timezone, lang),
         }
-        if group.discreet:
-            subject = _("A message about your meeting")
-            sender_name = _("Meeting notices")
-        else:
-            subject = _("A message about %(title)s", title=series.title)
-            sender_name = group.name
+        subject = (
+            _("A message about your meeting") if group.discreet else _("A message about %(title)s", title=series.title)
+        )
+        sender_name = discretion.sender_name(group)
         body_text = render_template("email/session_message.txt", **values)
         body_html = render_template("email/session_message.html", **values)
     enqueue(
-        OutgoingEmail(
+        outbox.to_participant(
+            participant,
+            series,
+            occurrence=occurrence,
+            sender_name=sender_name,
+            subject=subject,
             kind="session_message",
             dedupe_key=key,
-            recipient_email=participant.email,
-            recipient_name=participant.display_name,
-            sender_name=sender_name[:120],
-            subject=subject[:255],
             body_text=body_text,
             body_html=body_html,
             language=lang,
-            group_id=group.id,
-            series_id=series.id,
-            occurrence_id=occurrence.id,
-            participant_id=participant.id,
         )
     )
 

@@ -18,6 +18,7 @@ from scheduler import clock, timefmt
 from scheduler.calendar import ics
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series, SeriesStatus
+from scheduler.notifications import discretion
 from scheduler.participants.models import Participant, Rsvp, RsvpScope
 
 
@@ -52,7 +53,7 @@ def description(join_url: str, manage_url: str, helpline: str | None) -> str:
 
 
 def organizer(series: Series) -> ics.Person:
-    name = _("Meeting notices") if series.group.discreet else series.group.name
+    name = discretion.sender_name(series.group)
     return ics.Person(email=current_app.config["MAIL_DEFAULT_SENDER"], name=name)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -37,6 +38,24 @@ class OutgoingEmail:
     series_id: int | None = None
     occurrence_id: int | None = None
     participant_id: int | None = None
+
+
+def to_participant(
+    participant: Any, series: Any, *, occurrence: Any | None = None, sender_name: str, subject: str, **fields: Any
+) -> OutgoingEmail:
+    """An email to one participant about one meeting (and maybe one session), with the ids that let erasure,
+    cancellation and the organizer's failure list find it later."""
+    return OutgoingEmail(
+        recipient_email=participant.email,
+        recipient_name=participant.display_name,
+        sender_name=sender_name[:120],
+        subject=subject[:255],
+        group_id=series.group_id,
+        series_id=series.id,
+        occurrence_id=occurrence.id if occurrence is not None else None,
+        participant_id=participant.id,
+        **fields,
+    )
 
 
 def message_id_for(dedupe_key: str) -> str:

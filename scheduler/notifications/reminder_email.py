@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from scheduler import timefmt
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series
+from scheduler.notifications import discretion, outbox
 from scheduler.notifications.outbox import OutgoingEmail
 from scheduler.participants import emails, links
 from scheduler.participants.tokens import Purpose
@@ -172,15 +173,16 @@ def compose(target: Target) -> OutgoingEmail:
         }
         text = render_template("email/reminder.txt", **values)
         html = render_template("email/reminder.html", **values)
-        sender = _("Meeting notices") if group.discreet else group.name
+        sender = discretion.sender_name(group)
         title = values["headline"]
-    return OutgoingEmail(
+    return outbox.to_participant(
+        participant,
+        series,
+        occurrence=occurrence,
+        sender_name=sender,
+        subject=title,
         kind="reminder",
         dedupe_key=target.key,
-        recipient_email=participant.email,
-        recipient_name=participant.display_name,
-        sender_name=sender[:120],
-        subject=title[:255],
         body_text=text,
         body_html=html,
         language=lang,
@@ -189,8 +191,4 @@ def compose(target: Target) -> OutgoingEmail:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         send_after=target.send_at,
-        group_id=group.id,
-        series_id=series.id,
-        occurrence_id=occurrence.id,
-        participant_id=participant.id,
     )

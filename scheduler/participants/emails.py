@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 from scheduler import clock, timefmt
 from scheduler.extensions import db
 from scheduler.meetings.models import Access, Group, Occurrence, Series, SeriesStatus, Visibility
-from scheduler.notifications import invites
+from scheduler.notifications import discretion, invites, outbox
 from scheduler.notifications.models import OutboxMessage
-from scheduler.notifications.outbox import OutgoingEmail, enqueue
+from scheduler.notifications.outbox import enqueue
 from scheduler.participants import links
 from scheduler.participants.models import UPCOMING, Rsvp, Seat
 from scheduler.participants.tokens import Purpose
@@ -93,23 +93,20 @@ def _send(
         subject = str(discreet_subject if group.discreet else named_subject) % {"title": series.title}
         text = render_template(f"email/{kind}.txt", **values)
         html = render_template(f"email/{kind}.html", **values)
-        sender = _("Meeting notices") if group.discreet else group.name
+        sender = discretion.sender_name(group)
         ics_text, method = calendar(context.get("join_url") or "", manage_url) if calendar else (None, None)
     enqueue(
-        OutgoingEmail(
+        outbox.to_participant(
+            participant,
+            series,
+            occurrence=occurrence,
+            sender_name=sender,
+            subject=subject,
             kind=kind,
             dedupe_key=key,
-            recipient_email=participant.email,
-            recipient_name=participant.display_name,
-            sender_name=sender[:120],
-            subject=subject[:255],
             body_text=text,
             body_html=html,
             language=lang,
-            group_id=group.id,
-            series_id=series.id,
-            occurrence_id=occurrence.id if occurrence is not None else None,
-            participant_id=participant.id,
             calendar=ics_text,
             calendar_method=method,
         )
