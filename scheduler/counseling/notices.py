@@ -15,14 +15,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from scheduler import timefmt
 from scheduler.auth.models import User
 from scheduler.counseling.errors import CounselingError
 from scheduler.extensions import db
-from scheduler.meetings.models import GroupMembership, MemberRole, Occurrence
-from scheduler.notifications import discretion, outbox
+from scheduler.meetings import permissions
+from scheduler.meetings.models import Occurrence
+from scheduler.notifications import discretion, outbox, staff_mail
 from scheduler.notifications.models import OutboxMessage
-from scheduler.notifications.outbox import OutgoingEmail, enqueue
+from scheduler.notifications.outbox import enqueue
 from scheduler.participants import links
 from scheduler.participants.emails import when
 from scheduler.participants.models import Participant, Rsvp, RsvpStatus, Seat, SeatStatus
@@ -107,18 +107,11 @@ def _message_one(occurrence: Occurrence, participant: Participant, text: str, ke
 def alert_recipients(occurrence: Occurrence) -> list[User]:
     """The backup host and the group's organizers (active accounts), each once."""
     series = occurrence.series
-    organizers = db.session.scalars(
-        sa.select(User)
-        .join(GroupMembership, GroupMembership.user_id == User.id)
-        .where(GroupMembership.group_id == series.group_id, GroupMembership.role == MemberRole.ORGANIZER)
-        .where(User.active.is_(True))
-        .order_by(User.id)
-    ).all()
     people: dict[int, User] = {}
     backup = series.backup_host
     if backup is not None and backup.active:
         people[backup.id] = backup
-    for user in organizers:
+    for user in permissions.active_organizers(series.group_id):
         people.setdefault(user.id, user)
     return list(people.values())
 
@@ -129,31 +122,18 @@ def host_alert(occurrence: Occurrence) -> int:
     page = links.absolute_url("counseling.cover", occurrence_id=occurrence.id)
     queued = 0
     for user in alert_recipients(occurrence):
-        lang = user.language if user.language in current_app.config["LANGUAGES"] else "en"
-        with force_locale(lang):
-            subject = _("Nobody has confirmed they will host a session")
-            body = render_template(
-                "email/host_alert.txt",
-                user=user,
-                series=series,
-                group=series.group,
-                when=timefmt.format_when(occurrence.start, user.timezone or series.timezone, lang),
-                is_backup=user.id == series.backup_host_id,
-                page=page,
-            )
-        row = enqueue(
-            OutgoingEmail(
-                kind="host_alert",
-                dedupe_key=f"host_alert:{occurrence.id}:{user.id}",
-                recipient_email=user.email,
-                recipient_name=user.name,
-                subject=subject,
-                body_text=body,
-                language=lang,
-                group_id=series.group_id,
-                series_id=series.id,
-                occurrence_id=occurrence.id,
-            )
+        row = staff_mail.to_staff(
+            user,
+            kind="host_alert",
+            dedupe_key=f"host_alert:{occurrence.id}:{user.id}",
+            subject=_l("Nobody has confirmed they will host a session"),
+            template="email/host_alert.txt",
+            series=series,
+            occurrence=occurrence,
+            start=occurrence.start,
+            zone=user.timezone or series.timezone,
+            is_backup=user.id == series.backup_host_id,
+            page=page,
         )
         queued += row is not None
     return queued

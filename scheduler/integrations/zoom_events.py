@@ -12,19 +12,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app, url_for
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from scheduler import clock
-from scheduler.auth.models import User
 from scheduler.extensions import db
 from scheduler.integrations import messages
 from scheduler.integrations.models import ErrorKind, RoomAction, RoomStatus, VideoRoom
 from scheduler.integrations.provisioning import forget_room, set_error
 from scheduler.integrations.webhooks import ZoomEvent
-from scheduler.meetings.models import GroupMembership, MemberRole, SeriesStatus
-from scheduler.notifications.outbox import OutgoingEmail, enqueue
+from scheduler.meetings import permissions
+from scheduler.meetings.models import SeriesStatus
+from scheduler.notifications import staff_mail
 
 log = logging.getLogger(__name__)
 
@@ -72,38 +72,15 @@ def handle_zoom_event(event: ZoomEvent, body: dict[str, Any]) -> str:
 
 def _alert_organizers(room: VideoRoom, reason: str, event_key: str) -> None:
     series = room.series
-    organizers = db.session.scalars(
-        sa.select(User)
-        .join(GroupMembership, GroupMembership.user_id == User.id)
-        .where(
-            GroupMembership.group_id == series.group_id,
-            GroupMembership.role == MemberRole.ORGANIZER,
-            User.active.is_(True),
-        )
-        .order_by(User.id)
-    ).all()
     page = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("organizer.series_detail", series_id=series.id)
-    for user in organizers:
-        language = user.language if user.language in current_app.config["LANGUAGES"] else "en"
-        with force_locale(language):
-            subject = _("A video meeting needs your attention")
-            body = render_template(
-                "email/video_room_alert.txt",
-                user=user,
-                series=series,
-                reason=messages.translate(reason),
-                page=page,
-            )
-        enqueue(
-            OutgoingEmail(
-                kind="video_room_alert",
-                dedupe_key=f"video-room-alert:{room.id}:{event_key}:{user.id}"[:255],
-                recipient_email=user.email,
-                recipient_name=user.name,
-                subject=subject,
-                body_text=body,
-                language=language,
-                group_id=series.group_id,
-                series_id=series.id,
-            )
+    for user in permissions.active_organizers(series.group_id):
+        staff_mail.to_staff(
+            user,
+            kind="video_room_alert",
+            dedupe_key=f"video-room-alert:{room.id}:{event_key}:{user.id}",
+            subject=_l("A video meeting needs your attention"),
+            template="email/video_room_alert.txt",
+            series=series,
+            reason=LazyString(messages.translate, reason),  # rendered in each organizer's language
+            page=page,
         )

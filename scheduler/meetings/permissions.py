@@ -38,3 +38,19 @@ def can_edit_meetings(user: User, group: Group) -> bool:
 
 def can_edit_series(user: User, series: Series) -> bool:
     return can_edit_meetings(user, series.group)
+
+
+def active_organizers(group_id: int) -> list[User]:
+    """The group's organizers with an active account, in a stable order (for alerts)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(GroupMembership, GroupMembership.user_id == User.id)
+            .where(
+                GroupMembership.group_id == group_id,
+                GroupMembership.role == MemberRole.ORGANIZER,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
