@@ -6,15 +6,26 @@ FLASK := FLASK_APP=wsgi $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-sqlite test-postgres lint translations extract-messages update-translations migrate clean bench
+.PHONY: setup run test test-sqlite test-postgres lint translations extract-messages update-translations migrate clean bench lock upgrade-deps test-timeshift
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Exactly the versions (and hashes) in requirements.lock; pyproject.toml keeps the allowed ranges.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# After editing the ranges in pyproject.toml: re-resolve, keeping every pin that still fits.
+LOCK_COMMAND = $(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 \
+	--quiet --custom-compile-command "make lock" --output-file requirements.lock
+lock: setup
+	$(LOCK_COMMAND)
+
+# Moves every package to the newest version its range allows; then run make test and commit the lock.
+upgrade-deps: setup
+	$(LOCK_COMMAND) --upgrade
 
 tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/js --no-audit --no-fund --silent; \
@@ -48,6 +59,11 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	SCHEDULER_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser" -p no:cacheprovider
+
+# The SQLite pass with the wall clock moved (Debian's faketime): tests must not depend on the date they run on.
+TIMESHIFT ?= +400d
+test-timeshift: setup
+	faketime -f '$(TIMESHIFT)' $(BIN)/pytest -m "not browser" -p no:cacheprovider -q
 
 # Rewrites scheduler/translations/messages.pot from the code and templates.
 extract-messages: setup

@@ -13,7 +13,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +21,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from scheduler import clock
 from scheduler.integrations.base import ConfigurationError, JoinRequest, Room, RoomRequest
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,6 @@ MIN_SECRET_BYTES = 32  # HS256; PyJWT warns below this on every token
 MIN_RSA_BITS = 2048
 
 Clock = Callable[[], datetime]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_room_name() -> str:
@@ -144,7 +141,7 @@ class JitsiJwtProvider(_JitsiBase):
         subject: str = "*",
         moderator_style: str = "affiliation",
         *,
-        clock: Clock = _utcnow,
+        clock: Clock = clock.now,
     ) -> None:
         super().__init__(base_url)
         if not app_id or not app_secret:
@@ -198,7 +195,7 @@ class JaasProvider(_JitsiBase):
         private_key_pem: str | bytes,
         *,
         base_url: str = "https://8x8.vc",
-        clock: Clock = _utcnow,
+        clock: Clock = clock.now,
     ) -> None:
         if not _JAAS_APP_RE.fullmatch(app_id or ""):
             raise ConfigurationError("The JaaS app id must look like vpaas-magic-cookie-<hex>.")

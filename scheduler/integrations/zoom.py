@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import requests
 
+from scheduler import clock
 from scheduler.integrations import zoom_payload as payload
 from scheduler.integrations.base import (
     ConfigurationError,
@@ -57,10 +58,6 @@ def _install_redaction() -> None:
         pool_log.addFilter(_RedactEmails())
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def next_utc_midnight(now: datetime) -> datetime:
     return datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
@@ -88,7 +85,7 @@ class ZoomProvider:
         api_base: str = "https://api.zoom.us/v2",
         oauth_url: str = "https://zoom.us/oauth/token",
         session: requests.Session | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = clock.now,
         timeout: float = 10,
     ) -> None:
         if not (account_id and client_id and client_secret):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from scheduler import clock
 from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, SubForm, options, validate_zone
 from scheduler.meetings import recurrence, reminder_offsets, services
 from scheduler.meetings.models import Access, Series, SeriesKind, SeriesStatus, SpeakerRole, Topic, Visibility
@@ -341,7 +342,7 @@ class SeriesForm(BaseForm):
             capacity=self.capacity.data,
             language=self.language.data or "en",
             timezone=(self.timezone.data or "").strip(),
-            start_date=self.start_date.data or date.today(),  # noqa: DTZ011 - only when validation already failed
+            start_date=self.start_date.data or clock.now().date(),
             start_time=self.start_time.data or time(0, 0),
             duration_minutes=self.duration_minutes.data or 60,
             rule=self.rule(),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from scheduler import clock
 from scheduler.integrations.base import ConfigurationError, JoinRequest, Room, RoomRequest, VideoProvider
 from scheduler.integrations.jitsi import (
     MODERATOR_LOGIN_NOTE,
@@ -17,6 +18,7 @@ from scheduler.integrations.jitsi import (
     JitsiJwtProvider,
     JitsiPublicProvider,
 )
+from tests.jwt_support import decode_at
 
 SECRET = "a-very-long-self-hosted-jitsi-app-secret-0123456789"
 APP_ID = "vpaas-magic-cookie-0123456789abcdef0123456789abcdef"
@@ -32,6 +34,9 @@ REQ = RoomRequest(
 )
 
 
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
+
 @pytest.fixture(scope="module")
 def rsa_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -44,7 +49,7 @@ def pem(key) -> str:
 
 
 def window() -> tuple[datetime, datetime]:
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     return now - timedelta(minutes=10), now + timedelta(hours=2)
 
 
@@ -116,7 +121,7 @@ def test_tampered_room_name_is_refused() -> None:
 
 # --- self-hosted JWT ---------------------------------------------------------------------------------------
 def decode_hs(token: str, audience: str = "my-app") -> dict:
-    return jwt.decode(token, SECRET, algorithms=["HS256"], audience=audience, issuer="my-app")
+    return decode_at(token, SECRET, algorithm="HS256", audience=audience, issuer="my-app")
 
 
 def jwt_of(url: str) -> str:
@@ -170,13 +175,13 @@ def test_self_hosted_token_is_bound_to_room_and_secret() -> None:
     token_a = jwt_of(provider.join_url(join(room_a)))
     assert decode_hs(token_a)["room"] == room_a.external_id != room_b.external_id
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(token_a, SECRET + "x", algorithms=["HS256"], audience="my-app")
+        decode_at(token_a, SECRET + "x", algorithm="HS256", audience="my-app")
 
 
 def test_token_window_is_enforced() -> None:
     provider = JitsiJwtProvider("https://v.example.org", "my-app", SECRET)
     room = provider.create(REQ)
-    now = datetime.now(UTC)
+    now = clock.now()
     late = JoinRequest(
         room=room,
         display_name="Sky",
@@ -202,11 +207,21 @@ def test_token_window_is_enforced() -> None:
 
 
 def test_default_window_uses_clock() -> None:
-    now = datetime.now(UTC).replace(microsecond=0)
-    provider = JitsiJwtProvider("https://v.example.org", "my-app", SECRET, clock=lambda: now)
+    now = clock.now().replace(microsecond=0)
+    provider = JitsiJwtProvider("https://v.example.org", "my-app", SECRET)
     room = provider.create(REQ)
     claims = decode_hs(jwt_of(provider.join_url(JoinRequest(room=room, display_name="Sky", user_id="p"))))
+    assert claims["iat"] == int(now.timestamp())
     assert claims["nbf"] < int(now.timestamp()) < claims["exp"] <= int(now.timestamp()) + 3 * 3600
+
+
+def test_an_injected_clock_decides_the_window() -> None:
+    later = clock.now().replace(microsecond=0) + timedelta(days=800)
+    provider = JitsiJwtProvider("https://v.example.org", "my-app", SECRET, clock=lambda: later)
+    token = jwt_of(provider.join_url(JoinRequest(room=provider.create(REQ), display_name="Sky", user_id="p")))
+    assert decode_at(token, SECRET, algorithm="HS256", audience="my-app", at=later)["iat"] == int(later.timestamp())
+    with pytest.raises(jwt.ImmatureSignatureError):
+        decode_hs(token)
 
 
 def test_short_secret_is_refused() -> None:
@@ -225,7 +240,7 @@ def test_jaas_token(rsa_key) -> None:
     token = jwt_of(url)
     header = jwt.get_unverified_header(token)
     assert header["kid"] == f"{APP_ID}/4f4910" and header["alg"] == "RS256"
-    claims = jwt.decode(token, rsa_key.public_key(), algorithms=["RS256"], audience="jitsi", issuer="chat")
+    claims = decode_at(token, rsa_key.public_key(), algorithm="RS256", audience="jitsi", issuer="chat")
     assert claims["sub"] == APP_ID and claims["room"] == room.external_id
     assert claims["nbf"] == int(request.not_before.timestamp())
     assert claims["exp"] == int(request.expires.timestamp())
@@ -237,9 +252,7 @@ def test_jaas_token(rsa_key) -> None:
     }
     assert claims["context"]["features"]["recording"] == "false"
     assert claims["context"]["features"]["livestreaming"] == "false"
-    guest = jwt.decode(
-        jwt_of(provider.join_url(join(room))), rsa_key.public_key(), algorithms=["RS256"], audience="jitsi"
-    )
+    guest = decode_at(jwt_of(provider.join_url(join(room))), rsa_key.public_key(), algorithm="RS256", audience="jitsi")
     assert guest["context"]["user"]["moderator"] == "false" and guest["context"]["user"]["email"] == ""
 
 
@@ -248,7 +261,7 @@ def test_jaas_token_fails_with_other_key(rsa_key) -> None:
     token = jwt_of(provider.join_url(join(provider.create(REQ))))
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(token, other.public_key(), algorithms=["RS256"], audience="jitsi")
+        decode_at(token, other.public_key(), algorithm="RS256", audience="jitsi")
 
 
 def test_jaas_configuration_errors(rsa_key) -> None:
