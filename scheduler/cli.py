@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from scheduler.auth import services as accounts
 from scheduler.auth.models import StaffRole
 from scheduler.extensions import db
+from scheduler.rules import RuleError
 
 users_cli = AppGroup("users", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
@@ -27,7 +28,7 @@ def create_user(email: str, name: str, role: str, timezone: str, language: str, 
     """Create a staff account (e.g. the first admin)."""
     try:
         user = accounts.create_user(email, name, password, role, timezone=timezone, language=language)
-    except accounts.AccountError as error:
+    except RuleError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()

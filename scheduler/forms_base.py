@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from scheduler.meetings.recurrence import is_valid_zone
+from scheduler.locales import LANGUAGE_NAMES, is_valid_zone
 
 
 class BabelTranslations:
@@ -27,7 +27,7 @@ class BabelTranslations:
 
 _translations = BabelTranslations()
 
-LANGUAGE_CHOICES = [("en", "English"), ("bn", "বাংলা"), ("id", "Bahasa Indonesia"), ("nl", "Nederlands")]
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
 def options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:

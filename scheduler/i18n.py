@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
@@ -14,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from scheduler import timefmt
 from scheduler.extensions import babel
-from scheduler.meetings.recurrence import is_valid_zone
+from scheduler.locales import LANGUAGE_NAMES, is_valid_zone, zone_choices
 
 LANG_COOKIE = "lang"
 TZ_COOKIE = "tz"
@@ -95,12 +93,6 @@ def switch_timezone() -> Response:
     return response
 
 
-@lru_cache(maxsize=1)
-def all_timezones() -> tuple[str, ...]:
-    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return (*zones, "UTC")
-
-
 def _locale_code() -> str:
     return str(get_locale() or "en")
 
@@ -135,7 +127,7 @@ def init_app(app: Flask) -> None:
         zone_label=zone_label,
         viewer_timezone=viewer_timezone,
         viewer_timezone_known=viewer_timezone_known,
-        language_names=timefmt.LANGUAGE_NAMES,
+        language_names=LANGUAGE_NAMES,
         current_locale=_locale_code,
-        all_timezones=all_timezones,
+        all_timezones=zone_choices,
     )

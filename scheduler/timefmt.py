@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_name
 
-LANGUAGE_NAMES = {"en": "English", "bn": "বাংলা", "id": "Bahasa Indonesia", "nl": "Nederlands"}
-
 
 def zone_label(tz: str, locale: str, instant: datetime | None = None) -> str:
     """A readable zone name such as 'Bangladesh Time (Asia/Dhaka)'."""

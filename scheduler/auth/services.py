@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
-from scheduler.meetings.recurrence import is_valid_zone
+from scheduler.locales import is_valid_zone
+from scheduler.rules import RuleError
 
 MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(str(m) for ms in errors.values() for m in ms))
-        self.errors = errors
 
 
 def normalize_email(email: str) -> str:
@@ -43,7 +39,7 @@ def create_user(
     if not is_valid_zone(timezone):
         errors["timezone"] = [str(_l("Choose a time zone from the list."))]
     if errors:
-        raise AccountError(errors)
+        raise RuleError(errors)
     user = User(email=normalize_email(email), name=name.strip(), role=role, timezone=timezone, language=language)
     user.set_password(password)
     db.session.add(user)
@@ -69,9 +65,9 @@ def update_settings(user: User, name: str, timezone: str, language: str) -> None
         errors["name"] = [str(_l("Enter a name."))]
     if not is_valid_zone(timezone):
         errors["timezone"] = [str(_l("Choose a time zone from the list."))]
-    if language not in {"en", "bn", "id", "nl"}:
+    if language not in current_app.config["LANGUAGES"]:
         errors["language"] = [str(_l("Choose a language from the list."))]
     if errors:
-        raise AccountError(errors)
+        raise RuleError(errors)
     user.name, user.timezone, user.language = name.strip(), timezone, language
     db.session.flush()

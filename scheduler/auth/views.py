@@ -12,6 +12,7 @@ from scheduler.auth.forms import LoginForm, SettingsForm
 from scheduler.auth.models import User
 from scheduler.extensions import db, limiter, login_manager
 from scheduler.i18n import N_
+from scheduler.rules import RuleError
 
 auth_bp = Blueprint("auth", __name__)
 
@@ -64,7 +65,7 @@ def settings() -> str | Response | tuple[str, int]:
             services.update_settings(
                 current_user, form.name.data or "", (form.timezone.data or "").strip(), form.language.data or ""
             )
-        except services.AccountError as error:
+        except RuleError as error:
             db.session.rollback()
             for name, messages in error.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + messages

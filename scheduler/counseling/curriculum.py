@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from scheduler import clock
-from scheduler.counseling.errors import CounselingError
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence, Series
+from scheduler.rules import RuleError
 
 TOPIC_MAX = 200
 SHOWN = 60
@@ -35,14 +35,12 @@ def set_topics(series: Series, topics: Mapping[int, str]) -> int:
     by_id = {o.id: o for o in db.session.scalars(sa.select(Occurrence).where(Occurrence.series_id == series.id))}
     unknown = [occurrence_id for occurrence_id in topics if occurrence_id not in by_id]
     if unknown:
-        raise CounselingError({"sessions": [str(_l("One of these sessions does not belong to this meeting."))]})
+        raise RuleError({"sessions": [str(_l("One of these sessions does not belong to this meeting."))]})
     changed = 0
     for occurrence_id, raw in topics.items():
         topic = " ".join((raw or "").split())
         if len(topic) > TOPIC_MAX:
-            raise CounselingError(
-                {"sessions": [str(_l("A topic can be at most %(num)s characters long.", num=TOPIC_MAX))]}
-            )
+            raise RuleError({"sessions": [str(_l("A topic can be at most %(num)s characters long.", num=TOPIC_MAX))]})
         occurrence = by_id[occurrence_id]
         if (occurrence.topic or "") != topic:
             occurrence.topic = topic or None

@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler import clock, timefmt
 from scheduler.counseling import metrics
-from scheduler.counseling.errors import CounselingError
 from scheduler.counseling.models import Attendance, AttendanceStatus
 from scheduler.extensions import db
 from scheduler.meetings.models import Group, Occurrence, OccurrenceStatus, Series
 from scheduler.participants.models import Seat
+from scheduler.rules import RuleError
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -71,9 +71,9 @@ def default_period(timezone: str) -> tuple[date, date]:
 
 def check_period(first_day: date, last_day: date) -> None:
     if first_day > last_day:
-        raise CounselingError({"start": [str(_l("The first day must not be after the last day."))]})
+        raise RuleError({"start": [str(_l("The first day must not be after the last day."))]})
     if (last_day - first_day).days > MAX_PERIOD_DAYS:
-        raise CounselingError({"start": [str(_l("Choose a period of at most three years."))]})
+        raise RuleError({"start": [str(_l("Choose a period of at most three years."))]})
 
 
 def evaluate(scope: Scope, first_day: date, last_day: date) -> metrics.Evaluation:

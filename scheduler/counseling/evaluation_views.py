@@ -8,10 +8,10 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from scheduler.counseling import access, evaluation, presenter
-from scheduler.counseling.errors import CounselingError
 from scheduler.counseling.forms import PeriodForm
 from scheduler.extensions import db
 from scheduler.meetings.models import Group, Series
+from scheduler.rules import RuleError
 
 ViewResult = str | Response | tuple[str, int]
 
@@ -37,7 +37,7 @@ def _period(scope: evaluation.Scope) -> tuple[PeriodForm, tuple[date, date] | No
         return form, None
     try:
         evaluation.check_period(form.start.data, form.end.data)  # type: ignore[arg-type]
-    except CounselingError as error:
+    except RuleError as error:
         form.start.errors = list(form.start.errors) + error.messages
         return form, None
     return form, (form.start.data, form.end.data)  # type: ignore[return-value]

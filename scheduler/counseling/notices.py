@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import User
-from scheduler.counseling.errors import CounselingError
 from scheduler.extensions import db
 from scheduler.meetings import permissions
 from scheduler.meetings.models import Occurrence
@@ -27,6 +26,7 @@ from scheduler.participants import links
 from scheduler.participants.emails import when
 from scheduler.participants.models import Participant, Rsvp, RsvpStatus, Seat, SeatStatus
 from scheduler.participants.tokens import Purpose
+from scheduler.rules import RuleError
 
 MESSAGE_MAX = 1000
 
@@ -41,11 +41,11 @@ def message_confirmed(occurrence: Occurrence, text: str, sender: User) -> int:
     Returns how many emails were queued."""
     text = (text or "").strip()
     if not text:
-        raise CounselingError({"body": [str(_l("Write the message first."))]})
+        raise RuleError({"body": [str(_l("Write the message first."))]})
     if len(text) > MESSAGE_MAX:
-        raise CounselingError({"body": [str(_l("Keep the message under %(num)s characters.", num=MESSAGE_MAX))]})
+        raise RuleError({"body": [str(_l("Keep the message under %(num)s characters.", num=MESSAGE_MAX))]})
     if occurrence.is_cancelled:
-        raise CounselingError({"body": [str(_l("This session is cancelled."))]})
+        raise RuleError({"body": [str(_l("This session is cancelled."))]})
     recipients = db.session.execute(
         sa.select(Participant, Rsvp)
         .join(Seat, Seat.participant_id == Participant.id)

@@ -18,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler import clock
 from scheduler.auth.models import User
-from scheduler.counseling.errors import CounselingError
 from scheduler.counseling.models import Attendance, AttendanceStatus, SessionHosting
 from scheduler.extensions import db
 from scheduler.meetings import permissions
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
 from scheduler.participants.models import Participant, Seat, SeatStatus
+from scheduler.rules import RuleError
 
 # Seats of people expected at (or excused from) a session: they are on the attendance list.
 ON_THE_LIST = (SeatStatus.CONFIRMED, SeatStatus.OFFERED, SeatStatus.SKIPPED)
@@ -115,16 +115,16 @@ def attendance_open(occurrence: Occurrence, now: datetime | None = None) -> bool
 def mark_attendance(occurrence: Occurrence, participant_id: int, status: str, by: User) -> Attendance:
     """Records (or corrects) one person's attendance. Only people with a seat in the session can be marked."""
     if status not in set(AttendanceStatus):
-        raise CounselingError({"status": [str(_l("Choose present, absent or excused."))]})
+        raise RuleError({"status": [str(_l("Choose present, absent or excused."))]})
     if occurrence.is_cancelled:
-        raise CounselingError({"status": [str(_l("This session is cancelled; there is no attendance to take."))]})
+        raise RuleError({"status": [str(_l("This session is cancelled; there is no attendance to take."))]})
     if not attendance_open(occurrence):
-        raise CounselingError({"status": [str(_l("Attendance can be taken from shortly before the session starts."))]})
+        raise RuleError({"status": [str(_l("Attendance can be taken from shortly before the session starts."))]})
     has_seat = db.session.scalar(
         sa.select(Seat.id).where(Seat.occurrence_id == occurrence.id, Seat.participant_id == participant_id)
     )
     if has_seat is None:
-        raise CounselingError({"status": [str(_l("This person is not signed up for this session."))]})
+        raise RuleError({"status": [str(_l("This person is not signed up for this session."))]})
     row = _attendance(occurrence.id, participant_id)
     if row is None:
         try:
@@ -153,9 +153,9 @@ def _attendance(occurrence_id: int, participant_id: int) -> Attendance | None:
 def confirm_hosting(occurrence: Occurrence, by: User) -> None:
     """`by` will host this session. Once anyone confirmed, no missing-host alert goes out."""
     if occurrence.is_cancelled:
-        raise CounselingError({"host": [str(_l("This session is cancelled."))]})
+        raise RuleError({"host": [str(_l("This session is cancelled."))]})
     if occurrence.end <= clock.now():
-        raise CounselingError({"host": [str(_l("This session is already over."))]})
+        raise RuleError({"host": [str(_l("This session is already over."))]})
     row = db.session.get(SessionHosting, occurrence.id)
     if row is None:
         try:

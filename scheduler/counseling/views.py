@@ -11,13 +11,13 @@ from werkzeug.wrappers import Response
 
 from scheduler import clock
 from scheduler.counseling import access, curriculum, notices, sessions
-from scheduler.counseling.errors import CounselingError
 from scheduler.counseling.forms import ActionForm, CurriculumForm, MarkForm, MessageForm
 from scheduler.extensions import db
 from scheduler.meetings import services as meeting_services
 from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.participants import queries
+from scheduler.rules import RuleError
 
 ViewResult = str | Response | tuple[str, int]
 
@@ -29,7 +29,7 @@ def _occurrence(occurrence_id: int) -> Occurrence:
     return occurrence
 
 
-def _flash_errors(error: CounselingError) -> None:
+def _flash_errors(error: RuleError) -> None:
     for message in error.messages:
         flash(message, "error")
 
@@ -79,7 +79,7 @@ def mark(occurrence_id: int, participant_id: int) -> ViewResult:
         return _session_page(occurrence, status=400)
     try:
         sessions.mark_attendance(occurrence, participant_id, form.status.data or "", current_user)
-    except CounselingError as error:
+    except RuleError as error:
         db.session.rollback()
         _flash_errors(error)
         return _session_page(occurrence, status=400)
@@ -94,7 +94,7 @@ def message(occurrence_id: int) -> ViewResult:
     if form.validate_on_submit():
         try:
             sent = notices.message_confirmed(occurrence, form.body.data or "", current_user)
-        except CounselingError as error:
+        except RuleError as error:
             db.session.rollback()
             form.body.errors = list(form.body.errors) + error.messages
         else:
@@ -120,7 +120,7 @@ def host(occurrence_id: int) -> ViewResult:
         abort(400)
     try:
         sessions.confirm_hosting(occurrence, current_user)
-    except CounselingError as error:
+    except RuleError as error:
         db.session.rollback()
         _flash_errors(error)
     else:
@@ -146,7 +146,7 @@ def cover(occurrence_id: int) -> ViewResult:
         if form.validate_on_submit():
             try:
                 meeting_services.cancel_occurrence(occurrence, form.reason.data or "")
-            except meeting_services.MeetingError as error:
+            except RuleError as error:
                 db.session.rollback()
                 form.reason.errors = list(form.reason.errors) + [m for ms in error.errors.values() for m in ms]
             else:
@@ -179,7 +179,7 @@ def topics(series_id: int) -> ViewResult:
     elif form.validate_on_submit():
         try:
             curriculum.set_topics(series, {e.occurrence_id.data: e.topic.data or "" for e in form.sessions})
-        except CounselingError as error:
+        except RuleError as error:
             db.session.rollback()
             _flash_errors(error)
         else:

@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
+from scheduler.locales import is_valid_zone
 from scheduler.meetings.models import Group, GroupMembership, MemberRole, Topic
-from scheduler.meetings.recurrence import is_valid_zone
-from scheduler.meetings.services import MeetingError, add_member
+from scheduler.meetings.services import add_member
+from scheduler.rules import RuleError
 
 DISCREET_BY_DEFAULT = {Topic.ADDICTION, Topic.DEPRESSION}
 
@@ -37,7 +38,7 @@ def _check(data: GroupInput, group: Group | None) -> None:
     if taken is not None and (group is None or taken != group.id):
         errors["slug"] = [str(_l("Another group already uses this web address."))]
     if errors:
-        raise MeetingError(errors)
+        raise RuleError(errors)
 
 
 def _apply(group: Group, data: GroupInput) -> None:
@@ -77,9 +78,9 @@ def update_group(group: Group, data: GroupInput) -> Group:
 def add_member_by_email(group: Group, email: str, role: str) -> GroupMembership:
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
-        raise MeetingError({"email": [str(_l("No staff account has this email. An administrator can add one."))]})
+        raise RuleError({"email": [str(_l("No staff account has this email. An administrator can add one."))]})
     if role not in set(MemberRole):
-        raise MeetingError({"role": [str(_l("Choose organizer or counselor."))]})
+        raise RuleError({"role": [str(_l("Choose organizer or counselor."))]})
     return add_member(group, user, role)
 
 
@@ -88,14 +89,14 @@ def remove_member(group: Group, user_id: int) -> None:
         sa.select(GroupMembership).where(GroupMembership.group_id == group.id, GroupMembership.user_id == user_id)
     )
     if membership is None:
-        raise MeetingError({"member": [str(_l("This person is not a member of the group."))]})
+        raise RuleError({"member": [str(_l("This person is not a member of the group."))]})
     organizers = db.session.scalar(
         sa.select(sa.func.count()).where(
             GroupMembership.group_id == group.id, GroupMembership.role == MemberRole.ORGANIZER
         )
     )
     if membership.role == MemberRole.ORGANIZER and organizers == 1:
-        raise MeetingError({"member": [str(_l("A group needs at least one organizer."))]})
+        raise RuleError({"member": [str(_l("A group needs at least one organizer."))]})
     db.session.delete(membership)
     db.session.flush()
 

@@ -20,6 +20,7 @@ from scheduler.meetings import permissions, services
 from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm, SeriesForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
 from scheduler.notifications import sender
+from scheduler.rules import RuleError
 
 organizer_bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
@@ -59,7 +60,7 @@ def _transact(action: Callable[[], object], form: object | None = None) -> objec
     rule's messages next to the form's fields (or as flash messages) and return _FAILED."""
     try:
         result = action()
-    except services.MeetingError as error:
+    except RuleError as error:
         db.session.rollback()
         _show_errors(form, error)
         return _FAILED
@@ -67,7 +68,7 @@ def _transact(action: Callable[[], object], form: object | None = None) -> objec
     return result
 
 
-def _show_errors(form: object, error: services.MeetingError) -> None:
+def _show_errors(form: object, error: RuleError) -> None:
     for name, messages in error.errors.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
@@ -228,7 +229,7 @@ def _preview(form: SeriesForm) -> dict[str, object]:
         return {"error": _("Enter the first date and the start time to see the next sessions.")}
     try:
         planned = services.plan(form.to_input(), preview_count=5)
-    except services.MeetingError as error:
+    except RuleError as error:
         return {"error": " ".join(m for ms in error.errors.values() for m in ms)}
     return {"plan": planned, "timezone": (form.timezone.data or "").strip()}
 
@@ -335,7 +336,7 @@ def occurrence_move(occurrence_id: int) -> str | Response | tuple[str, int]:
         try:
             new_start = datetime.combine(form.date.data, form.time.data)  # type: ignore[arg-type]
             services.move_occurrence(occurrence, new_start, form.duration_minutes.data)
-        except services.MeetingError as error:
+        except RuleError as error:
             db.session.rollback()
             _show_errors(form, error)
         else:

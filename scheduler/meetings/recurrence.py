@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr
+
+from scheduler.locales import is_valid_zone
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # index 0 = Monday, like date.weekday()
 INTERVAL_LIMITS = {"daily": 365, "weekly": 52, "monthly": 12}
 MAX_INTERVAL = 52
 MAX_COUNT = 500
 _FREQS = {"once": None, "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
-_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,6 @@ class DstProblem:
 
 
 # --- zones -----------------------------------------------------------------------------------
-
-
-@functools.cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones()) - _NOT_ZONES
-
-
-def is_valid_zone(name: str) -> bool:
-    """True for an IANA zone known to zoneinfo (never raises)."""
-    return isinstance(name, str) and name in _zone_names()
 
 
 def _zone(tz: str) -> ZoneInfo:

@@ -13,8 +13,8 @@ from scheduler import clock
 from scheduler.auth.models import User
 from scheduler.extensions import db
 from scheduler.integrations import provisioning
+from scheduler.locales import is_valid_zone
 from scheduler.meetings import recurrence, reminder_offsets
-from scheduler.meetings.errors import MeetingError
 from scheduler.meetings.models import (
     Group,
     GroupMembership,
@@ -28,6 +28,7 @@ from scheduler.meetings.models import (
 from scheduler.meetings.occurrences import sync_occurrences
 from scheduler.notifications import calendar_updates
 from scheduler.participants import services as participant_services
+from scheduler.rules import RuleError
 
 MAX_DURATION_MINUTES = 12 * 60
 
@@ -108,10 +109,10 @@ def _recurrence_message(error: recurrence.RecurrenceError) -> str:
 
 
 def plan(data: SeriesInput, *, preview_count: int = 5, after: datetime | None = None) -> Plan:
-    """Validate the schedule part of the input and compute the next sessions. Raises MeetingError."""
+    """Validate the schedule part of the input and compute the next sessions. Raises RuleError."""
     errors: dict[str, list[str]] = {}
-    if not recurrence.is_valid_zone(data.timezone):
-        raise MeetingError({"timezone": [str(_l("Choose a time zone from the list."))]})
+    if not is_valid_zone(data.timezone):
+        raise RuleError({"timezone": [str(_l("Choose a time zone from the list."))]})
     if not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
         errors.setdefault("duration_minutes", []).append(
             str(_l("A session lasts between 1 and %(max)s minutes.", max=MAX_DURATION_MINUTES))
@@ -121,7 +122,7 @@ def plan(data: SeriesInput, *, preview_count: int = 5, after: datetime | None = 
     except recurrence.RecurrenceError as error:
         errors.setdefault("recurrence", []).append(_recurrence_message(error))
     if errors:
-        raise MeetingError(errors)
+        raise RuleError(errors)
     local_start = recurrence.align_start(data.rule, data.local_start)
     rrule = recurrence.to_rrule(data.rule, local_start, data.timezone)
     upcoming = recurrence.expand(rrule, local_start, data.timezone, start=after, limit=preview_count)
@@ -209,7 +210,7 @@ def create_series(group: Group, data: SeriesInput) -> Series:
     plan_ = plan(data)
     errors = _check_details(group, data) | _check_dst(plan_, data)
     if errors:
-        raise MeetingError(errors)
+        raise RuleError(errors)
     series = Series(group=group, uid=new_uid(), status=data.status, sequence=0)
     _apply(series, data, plan_)
     db.session.add(series)
@@ -224,7 +225,7 @@ def update_series(series: Series, data: SeriesInput) -> Series:
     plan_ = plan(data)
     errors = _check_details(series.group, data) | _check_dst(plan_, data)
     if errors:
-        raise MeetingError(errors)
+        raise RuleError(errors)
     before = _timing(series)
     _apply(series, data, plan_)
     if data.status != SeriesStatus.CANCELLED:
@@ -242,9 +243,9 @@ def update_series(series: Series, data: SeriesInput) -> Series:
 
 def set_status(series: Series, status: str) -> None:
     if status not in {SeriesStatus.DRAFT, SeriesStatus.PUBLISHED}:
-        raise MeetingError({"status": [str(_l("Unknown status."))]})
+        raise RuleError({"status": [str(_l("Unknown status."))]})
     if series.status == SeriesStatus.CANCELLED:
-        raise MeetingError({"status": [str(_l("This meeting was cancelled; create a new one instead."))]})
+        raise RuleError({"status": [str(_l("This meeting was cancelled; create a new one instead."))]})
     series.status = status
     db.session.flush()
 
@@ -252,11 +253,11 @@ def set_status(series: Series, status: str) -> None:
 def cancel_occurrence(occurrence: Occurrence, reason: str) -> None:
     reason = reason.strip()
     if not reason:
-        raise MeetingError({"reason": [str(_l("Give a short reason; it is shown to participants."))]})
+        raise RuleError({"reason": [str(_l("Give a short reason; it is shown to participants."))]})
     if occurrence.end <= clock.now():
-        raise MeetingError({"reason": [str(_l("This session is already over."))]})
+        raise RuleError({"reason": [str(_l("This session is already over."))]})
     if occurrence.is_cancelled:
-        raise MeetingError({"reason": [str(_l("This session is already cancelled."))]})
+        raise RuleError({"reason": [str(_l("This session is already cancelled."))]})
     occurrence.status = OccurrenceStatus.CANCELLED
     occurrence.cancel_reason = reason[:300]
     occurrence.series.sequence += 1
@@ -267,7 +268,7 @@ def cancel_occurrence(occurrence: Occurrence, reason: str) -> None:
 
 def restore_occurrence(occurrence: Occurrence) -> None:
     if not occurrence.is_cancelled or occurrence.series.status == SeriesStatus.CANCELLED:
-        raise MeetingError({"reason": [str(_l("This session is not cancelled."))]})
+        raise RuleError({"reason": [str(_l("This session is not cancelled."))]})
     occurrence.status = OccurrenceStatus.SCHEDULED
     occurrence.cancel_reason = None
     occurrence.series.sequence += 1
@@ -280,18 +281,18 @@ def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_
     """Move one session to another local date/time in the meeting's zone."""
     series = occurrence.series
     if occurrence.is_cancelled:
-        raise MeetingError({"start": [str(_l("Restore this session before moving it."))]})
+        raise RuleError({"start": [str(_l("Restore this session before moving it."))]})
     if occurrence.end <= clock.now():
-        raise MeetingError({"start": [str(_l("This session is already over."))]})
+        raise RuleError({"start": [str(_l("This session is already over."))]})
     problem = recurrence.dst_problems(None, new_local_start, series.timezone)
     if problem:
-        raise MeetingError({"start": [str(DST_MOVE_MESSAGE)]})
+        raise RuleError({"start": [str(DST_MOVE_MESSAGE)]})
     start = recurrence.local_to_utc(new_local_start, series.timezone)
     if start <= clock.now():
-        raise MeetingError({"start": [str(_l("Choose a time in the future."))]})
+        raise RuleError({"start": [str(_l("Choose a time in the future."))]})
     minutes = duration_minutes or series.duration_minutes
     if not 1 <= minutes <= MAX_DURATION_MINUTES:
-        raise MeetingError(
+        raise RuleError(
             {"duration_minutes": [str(_l("A session lasts between 1 and %(max)s minutes.", max=MAX_DURATION_MINUTES))]}
         )
     clash = db.session.scalar(
@@ -300,7 +301,7 @@ def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_
         )
     )
     if clash:
-        raise MeetingError({"start": [str(_l("Another session of this meeting already starts then."))]})
+        raise RuleError({"start": [str(_l("Another session of this meeting already starts then."))]})
     old_start = occurrence.start
     occurrence.start = start
     occurrence.end = start + timedelta(minutes=minutes)
@@ -313,9 +314,9 @@ def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_
 def cancel_series(series: Series, reason: str) -> None:
     reason = reason.strip()
     if not reason:
-        raise MeetingError({"reason": [str(_l("Give a short reason; it is shown to participants."))]})
+        raise RuleError({"reason": [str(_l("Give a short reason; it is shown to participants."))]})
     if series.status == SeriesStatus.CANCELLED:
-        raise MeetingError({"reason": [str(_l("This meeting is already cancelled."))]})
+        raise RuleError({"reason": [str(_l("This meeting is already cancelled."))]})
     series.status = SeriesStatus.CANCELLED
     series.sequence += 1
     for occurrence in db.session.scalars(
@@ -336,9 +337,9 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
     RANGE=THISANDFUTURE). The sessions from the split on move to the new series with what hangs off them.
     """
     if occurrence.series_id != series.id or series.rrule is None:
-        raise MeetingError({"start_date": [str(_l("Only a session of a recurring meeting can start a new schedule."))]})
+        raise RuleError({"start_date": [str(_l("Only a session of a recurring meeting can start a new schedule."))]})
     if occurrence.original_start <= clock.now():
-        raise MeetingError({"start_date": [str(_l("Choose a session in the future."))]})
+        raise RuleError({"start_date": [str(_l("Choose a session in the future."))]})
     split_at = occurrence.original_start
     if recurrence.count_before(series.rrule, series.local_start, series.timezone, split_at) == 0:
         return update_series(series, data)
@@ -353,7 +354,7 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
     plan_ = plan(data)
     errors = _check_details(series.group, data) | _check_dst(plan_, data)
     if errors:
-        raise MeetingError(errors)
+        raise RuleError(errors)
     last_kept = db.session.scalar(
         sa.select(sa.func.max(Occurrence.start)).where(
             Occurrence.series_id == series.id, Occurrence.original_start < split_at
@@ -361,7 +362,7 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
     )
     first_new = plan_.upcoming[0].start_utc if plan_.upcoming else None
     if first_new is None or first_new <= clock.now() or (last_kept is not None and first_new <= last_kept):
-        raise MeetingError(
+        raise RuleError(
             {
                 "start_date": [
                     str(

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from scheduler.meetings.errors import MeetingError
-from scheduler.meetings.recurrence import is_valid_zone
+from scheduler.locales import is_valid_zone
 from scheduler.participants.models import NAME_MAX, RsvpScope
-
-
-class RsvpError(MeetingError):
-    """A rule was broken; `errors` maps form fields to translated messages."""
-
-
-def error(field: str, message: Any) -> RsvpError:
-    return RsvpError({field: [str(message)]})
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from scheduler.extensions import db
 from scheduler.meetings.models import Access, Occurrence, OccurrenceStatus, Series, SeriesKind, SeriesStatus
 from scheduler.notifications import calendar_updates, optouts, outbox
 from scheduler.participants import emails, links, seats, throttle
-from scheduler.participants.inputs import RsvpError, RsvpInput, check_profile, clean_name, error, normalized_email
+from scheduler.participants.inputs import RsvpInput, check_profile, clean_name, normalized_email
 from scheduler.participants.models import (
     HOLDING,
     NOTE_MAX,
@@ -36,6 +36,7 @@ from scheduler.participants.models import (
     SeatStatus,
 )
 from scheduler.participants.tokens import Purpose
+from scheduler.rules import RuleError, rule_error
 
 LIVE = (RsvpStatus.PENDING, RsvpStatus.AWAITING_APPROVAL, RsvpStatus.ACTIVE)
 
@@ -84,7 +85,7 @@ def _check_input(series: Series, data: RsvpInput) -> tuple[str, Occurrence | Non
     elif data.scope != RsvpScope.SERIES:
         errors["scope"] = [str(_l("Choose all upcoming sessions or only one session."))]
     if errors:
-        raise RsvpError(errors)
+        raise RuleError(errors)
     return email, occurrence
 
 
@@ -165,14 +166,14 @@ def confirm(secret: str) -> ConfirmOutcome:
 
 def approve(rsvp: Rsvp) -> None:
     if not _advance(rsvp, (RsvpStatus.AWAITING_APPROVAL,), RsvpStatus.ACTIVE):
-        raise error("rsvp", _l("This request was already answered."))
+        raise rule_error("rsvp", _l("This request was already answered."))
     _allocate(rsvp)
     emails.welcome(rsvp, approved=True)
 
 
 def decline(rsvp: Rsvp) -> None:
     if not _advance(rsvp, (RsvpStatus.AWAITING_APPROVAL,), RsvpStatus.DECLINED):
-        raise error("rsvp", _l("This request was already answered."))
+        raise rule_error("rsvp", _l("This request was already answered."))
     links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
     emails.declined(rsvp)
 
@@ -180,7 +181,7 @@ def decline(rsvp: Rsvp) -> None:
 def _end(rsvp: Rsvp, status: RsvpStatus) -> None:
     """Leaving or removal: free the upcoming seats, stop the links and the queued mail about this meeting."""
     if not _advance(rsvp, LIVE, status):
-        raise error("rsvp", _l("This person is no longer signed up."))
+        raise rule_error("rsvp", _l("This person is no longer signed up."))
     for seat in _upcoming_seats(rsvp):
         _vacate(seat, SeatStatus.RELEASED)
     links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
@@ -238,23 +239,23 @@ def leave(participant: Participant, rsvp_id: int) -> Rsvp:
 def change_seat(participant: Participant, seat_id: int, action: str) -> Seat:
     seat = db.session.get(Seat, seat_id)
     if seat is None or seat.participant_id != participant.id or seat.rsvp.status != RsvpStatus.ACTIVE:
-        raise error("seat", _l("We could not find that session in your sign-ups."))
+        raise rule_error("seat", _l("We could not find that session in your sign-ups."))
     if seat.occurrence.start <= clock.now():
-        raise error("seat", _l("This session has already started."))
+        raise rule_error("seat", _l("This session has already started."))
     if action == "skip" and seat.status in UPCOMING:
         _vacate(seat, SeatStatus.SKIPPED)
     elif action == "unskip" and seat.status in (SeatStatus.SKIPPED, SeatStatus.RELEASED):
         if seat.occurrence.is_cancelled:
-            raise error("seat", _l("This session is cancelled."))
+            raise rule_error("seat", _l("This session is cancelled."))
         _claim(seat.rsvp, seat.occurrence)
     elif action == "accept" and seat.status == SeatStatus.OFFERED:
         expired = seat.offer_expires_at is not None and seat.offer_expires_at <= clock.now()
         if expired or not _move(seat, (SeatStatus.OFFERED,), SeatStatus.CONFIRMED, offer_expires_at=None):
-            raise error("seat", _l("Sorry, the time to accept this place has passed."))
+            raise rule_error("seat", _l("Sorry, the time to accept this place has passed."))
     elif action == "decline" and seat.status == SeatStatus.OFFERED:
         _vacate(seat, SeatStatus.RELEASED)
     else:
-        raise error("seat", _l("That change is not possible for this session any more."))
+        raise rule_error("seat", _l("That change is not possible for this session any more."))
     participant.active_at = clock.now()
     db.session.refresh(seat)
     return seat
@@ -268,9 +269,9 @@ def add_session(participant: Participant, occurrence_id: int) -> Seat:
             sa.select(Rsvp).where(Rsvp.participant_id == participant.id, Rsvp.series_id == occurrence.series_id)
         )
     if occurrence is None or rsvp is None or rsvp.status != RsvpStatus.ACTIVE:
-        raise error("seat", _l("We could not find that session in your sign-ups."))
+        raise rule_error("seat", _l("We could not find that session in your sign-ups."))
     if occurrence not in bookable_sessions(occurrence.series):
-        raise error("seat", _l("This session can no longer be joined."))
+        raise rule_error("seat", _l("This session can no longer be joined."))
     _claim(rsvp, occurrence)
     participant.active_at = clock.now()
     return db.session.scalars(sa.select(Seat).where(Seat.rsvp_id == rsvp.id, Seat.occurrence_id == occurrence.id)).one()
@@ -279,7 +280,7 @@ def add_session(participant: Participant, occurrence_id: int) -> Seat:
 def join_all(participant: Participant, rsvp_id: int) -> Rsvp:
     rsvp = _own_rsvp(participant, rsvp_id)
     if rsvp.status != RsvpStatus.ACTIVE:
-        raise error("rsvp", _l("You are not signed up for this meeting any more."))
+        raise rule_error("rsvp", _l("You are not signed up for this meeting any more."))
     rsvp.scope = RsvpScope.SERIES
     _allocate(rsvp, keep_skipped=True)
     participant.active_at = clock.now()
@@ -289,7 +290,7 @@ def join_all(participant: Participant, rsvp_id: int) -> Rsvp:
 def update_profile(participant: Participant, display_name: str, timezone: str, language: str) -> None:
     errors = check_profile(display_name, timezone, language)
     if errors:
-        raise RsvpError(errors)
+        raise RuleError(errors)
     participant.display_name = clean_name(display_name)
     participant.timezone = timezone
     participant.language = language
@@ -423,7 +424,7 @@ def allocate_new_sessions() -> int:
 def _own_rsvp(participant: Participant, rsvp_id: int) -> Rsvp:
     rsvp = db.session.get(Rsvp, rsvp_id)
     if rsvp is None or rsvp.participant_id != participant.id:
-        raise error("rsvp", _l("We could not find that meeting in your sign-ups."))
+        raise rule_error("rsvp", _l("We could not find that meeting in your sign-ups."))
     return rsvp
 
 

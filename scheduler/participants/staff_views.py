@@ -17,6 +17,7 @@ from scheduler.meetings.models import Occurrence, Series
 from scheduler.participants import queries, services
 from scheduler.participants.models import Rsvp
 from scheduler.participants.queries import RosterLevel
+from scheduler.rules import RuleError
 
 
 def _series(series_id: int) -> Series:
@@ -82,7 +83,7 @@ def rsvp_action(rsvp_id: int, action: str) -> Response:
         abort(404)
     try:
         service(rsvp)
-    except services.RsvpError as error:
+    except RuleError as error:
         db.session.rollback()
         for message in (m for messages in error.errors.values() for m in messages):
             flash(message, "error")

@@ -22,6 +22,7 @@ from scheduler.participants.forms import ProfileForm, RsvpForm
 from scheduler.participants.models import Participant, Rsvp, RsvpScope
 from scheduler.participants.tokens import Purpose
 from scheduler.public import queries as public_queries
+from scheduler.rules import RuleError
 
 ViewResult = str | BaseResponse | tuple[str, int]
 
@@ -56,7 +57,7 @@ def rsvp(series_id: int) -> ViewResult:
     elif form.validate_on_submit():
         try:
             services.request_rsvp(series, form.to_input())
-        except services.RsvpError as error:
+        except RuleError as error:
             db.session.rollback()
             _show_errors(form, error)
         else:
@@ -119,7 +120,7 @@ def _act(token: str, action: Callable[[Participant], object], done: str) -> View
     participant = _participant(token)
     try:
         action(participant)
-    except services.RsvpError as error:
+    except RuleError as error:
         db.session.rollback()
         for message in (m for messages in error.errors.values() for m in messages):
             flash(message, "error")
@@ -170,7 +171,7 @@ def profile(token: str) -> ViewResult:
             services.update_profile(
                 participant, form.display_name.data or "", form.timezone.data or "", form.language.data or ""
             )
-        except services.RsvpError as error:
+        except RuleError as error:
             db.session.rollback()
             _show_errors(form, error)
         else:
@@ -238,7 +239,7 @@ def private_headers(response: BaseResponse) -> BaseResponse:
     return response
 
 
-def _show_errors(form: RsvpForm | ProfileForm, error: services.RsvpError) -> None:
+def _show_errors(form: RsvpForm | ProfileForm, error: RuleError) -> None:
     for name, messages in error.errors.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):

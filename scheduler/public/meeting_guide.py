@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from scheduler.locales import LANGUAGE_NAMES
 from scheduler.meetings.recurrence import from_rrule
 
 # Meeting Guide counts days from Sunday = 0; Python's weekday() from Monday = 0.
 _MONDAY_FIRST_TO_SUNDAY_FIRST = {i: (i + 1) % 7 for i in range(7)}
-LANGUAGE_TYPES = {"en": "EN", "nl": "NL", "id": "ID", "bn": "BN"}
+LANGUAGE_TYPES = {code: code.upper() for code in LANGUAGE_NAMES}  # Meeting Guide's language types
 
 
 @dataclass(frozen=True)

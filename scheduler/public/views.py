@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -16,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler import timefmt
 from scheduler.i18n import format_clock, format_day, format_when, viewer_timezone, zone_label
+from scheduler.locales import LANGUAGE_NAMES, zone_choices
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import Series, SeriesKind, SpeakerRole, Topic
 from scheduler.public import queries
@@ -45,9 +45,8 @@ FILTER_NOTES = {
 }
 
 
-@functools.cache
-def zone_names() -> list[str]:
-    return sorted(z for z in available_timezones() if recurrence.is_valid_zone(z))
+def zone_names() -> tuple[str, ...]:
+    return zone_choices()
 
 
 def _locale() -> str:
@@ -63,7 +62,7 @@ def topic_label(topic: str) -> str:
 
 
 def language_name(code: str) -> str:
-    return timefmt.LANGUAGE_NAMES.get(code, code)
+    return LANGUAGE_NAMES.get(code, code)
 
 
 def first_name(name: str) -> str:
@@ -198,7 +197,7 @@ def _parse_filters(args: Mapping[str, str]) -> tuple[queries.ScheduleFilters, in
         return value or None
 
     topic = choice("topic", {str(t) for t in Topic})
-    language = choice("language", set(timefmt.LANGUAGE_NAMES))
+    language = choice("language", set(LANGUAGE_NAMES))
     kind = choice("kind", {str(k) for k in SeriesKind})
     weekday_text = choice("weekday", {str(i) for i in range(7)})
     days = queries.DEFAULT_DAYS

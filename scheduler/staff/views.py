@@ -15,6 +15,7 @@ from scheduler.auth import services as accounts
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
 from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
+from scheduler.rules import RuleError
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -67,7 +68,7 @@ def index() -> str | Response | tuple[str, int]:
                 timezone=(form.timezone.data or "").strip(),
                 language=form.language.data or "en",
             )
-        except accounts.AccountError as error:
+        except RuleError as error:
             db.session.rollback()
             for name, messages in error.errors.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + messages

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from scheduler.locales import is_valid_zone
 from scheduler.meetings.recurrence import (
     MAX_COUNT,
     DstProblem,
@@ -22,7 +23,6 @@ from scheduler.meetings.recurrence import (
     dst_problems,
     expand,
     from_rrule,
-    is_valid_zone,
     local_to_utc,
     to_rrule,
     utc_to_local,

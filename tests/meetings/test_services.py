@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from scheduler.extensions import db
 from scheduler.meetings import recurrence, services
 from scheduler.meetings.models import Occurrence, Series
+from scheduler.rules import RuleError
 from tests.factories import create_group, create_series, create_user, series_input
 
 
@@ -58,9 +59,9 @@ def test_cancel_one_occurrence_keeps_reason_and_bumps_sequence(group):
     db.session.commit()
     assert target.is_cancelled and target.cancel_reason == "Public holiday"
     assert series.sequence == 1
-    with pytest.raises(services.MeetingError):
+    with pytest.raises(RuleError):
         services.cancel_occurrence(target, "again")
-    with pytest.raises(services.MeetingError):
+    with pytest.raises(RuleError):
         services.cancel_occurrence(upcoming(series)[2], "   ")
     services.restore_occurrence(target)
     assert not target.is_cancelled and series.sequence == 2
@@ -81,9 +82,9 @@ def test_move_one_occurrence_keeps_original_start_as_recurrence_id(group):
 def test_move_refuses_the_past_and_nonexistent_local_times(group):
     series = create_series(group)
     target = upcoming(series)[0]
-    with pytest.raises(services.MeetingError):
+    with pytest.raises(RuleError):
         services.move_occurrence(target, datetime(2026, 11, 1, 19, 0))
-    with pytest.raises(services.MeetingError):
+    with pytest.raises(RuleError):
         services.move_occurrence(target, datetime(2027, 3, 28, 2, 30))  # spring-forward gap in Amsterdam
 
 
@@ -156,7 +157,7 @@ def test_cancel_whole_series_cancels_every_future_session(group):
     ],
 )
 def test_bad_input_is_refused_with_a_field_message(group, overrides, field):
-    with pytest.raises(services.MeetingError) as caught:
+    with pytest.raises(RuleError) as caught:
         services.create_series(group, series_input(**overrides))
     assert field in caught.value.errors
 
@@ -167,7 +168,7 @@ def test_a_start_in_the_dst_gap_needs_confirmation(group):
         start_time=time(2, 30),
         rule=recurrence.RecurrenceRule(freq="weekly", weekdays=(6,)),
     )
-    with pytest.raises(services.MeetingError) as caught:
+    with pytest.raises(RuleError) as caught:
         services.create_series(group, data)
     assert "start_time" in caught.value.errors
     series = services.create_series(group, series_input(**{**data.__dict__, "accept_dst_shift": True}))

@@ -15,6 +15,7 @@ from scheduler.notifications.models import OutboxStatus
 from scheduler.notifications.reminder_email import dst_shift
 from scheduler.participants import services as participant_services
 from scheduler.participants.models import Seat
+from scheduler.rules import RuleError
 from tests.notifications.reminder_support import (
     amsterdam_group,
     plan_at,
@@ -266,7 +267,7 @@ def test_reminders_can_be_turned_off_for_a_meeting(client, group):
 
 
 def test_invalid_offsets_are_refused(group):
-    with pytest.raises(services.MeetingError) as caught:
+    with pytest.raises(RuleError) as caught:
         weekly_meeting(group, reminder_offsets_minutes=(0,))
     assert "reminder_offsets" in caught.value.errors
 

@@ -1,0 +1,80 @@
+"""The view toolkit: what every page does the same way, in one place.
+
+- `authorized(Model, id, right)`: load a row or answer 404, then check a right (`right(current_user, row)`) or
+  answer 403. The rights live in `meetings/permissions.py` and `counseling/access.py`.
+- `transact(action, form)`: run one service call as the request's one transaction: commit and return its result,
+  or roll back and show the broken rule's messages next to the form's fields (others as flash messages) and
+  return `FAILED`.
+- `speak(language)`: a page about a person is in that person's language.
+- `private_headers`: pages behind a personal link are not cached, not indexed and send no Referer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+from flask import abort, flash, g
+from flask_babel import refresh
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from scheduler.extensions import db
+from scheduler.rules import RuleError
+
+T = TypeVar("T")
+
+
+class _Failed:
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED: Final = _Failed()
+
+
+def authorized(model: type[T], ident: int, right: Callable[[Any, T], bool]) -> T:
+    row = db.get_or_404(model, ident)
+    if not right(current_user, row):
+        abort(403)
+    return row
+
+
+def show_errors(form: object | None, error: RuleError, *, field: str | None = None) -> None:
+    """Each message next to its form field; `field` puts them all on one field; the rest become flash messages."""
+    for name, messages in error.errors.items():
+        target = getattr(form, field or name, None) if form is not None else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + messages
+        else:
+            for message in messages:
+                flash(message, "error")
+
+
+def transact(
+    action: Callable[[], T], form: object | None = None, *, done: str | None = None, field: str | None = None
+) -> T | _Failed:
+    try:
+        result = action()
+    except RuleError as error:
+        db.session.rollback()
+        show_errors(form, error, field=field)
+        return FAILED
+    db.session.commit()
+    if done:
+        flash(done, "success")
+    return result
+
+
+def speak(language: str) -> None:
+    """Pages about a person are in that person's language, whatever was worked out earlier in the request."""
+    g.preferred_language = language
+    refresh()
+
+
+def private_headers(response: Response) -> Response:
+    """Personal pages: not cached, not indexed, and no Referer that could carry a token to another site."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
