@@ -22,7 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     _configure(app, overrides or {})
 
-    from scheduler import errors, i18n, logging_setup
+    from scheduler import errors, i18n, logging_setup, web
     from scheduler.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     logging_setup.init_app(app)
@@ -34,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    web.init_app(app)
 
     from scheduler import models  # noqa: F401 - registers every table on the metadata
     from scheduler.auth import auth_bp
@@ -44,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.notifications import dev_views
     from scheduler.notifications.views import reminders_bp
     from scheduler.participants.blueprint import participants_bp
+    from scheduler.personal.blueprint import personal_bp
     from scheduler.public.feeds import feeds_bp
     from scheduler.public.views import public_bp
     from scheduler.staff.views import staff_bp
@@ -54,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(organizer_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(participants_bp)
+    app.register_blueprint(personal_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(integrations_bp)
     app.register_blueprint(counseling_bp)

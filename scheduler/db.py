@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +40,13 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def one_of(column: str, enum: type[StrEnum]) -> sa.CheckConstraint:
+    """A status column: stored as a string, and the database refuses any value that is not a member of `enum`.
+    Named `ck_<table>_<column>` (a migration that changes the members recreates it)."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return sa.CheckConstraint(f"{column} IN ({values})", name=column)
 
 
 class Base(DeclarativeBase):

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from scheduler.extensions import db
+
 
 def init_app(app: Flask) -> None:
+    from scheduler.participants.links import LinkError
+    from scheduler.web import private_headers
+
+    @app.errorhandler(LinkError)
+    def link_problem(error: LinkError):  # type: ignore[no-untyped-def]
+        """A personal link that is unknown, expired, used or revoked: a kind page, never a 500."""
+        db.session.rollback()
+        page = render_template("personal/link_problem.html", message=error.message)
+        return private_headers(make_response(page, error.status))
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
         message = _("This form has expired. Please go back, reload the page and try again.")

@@ -1,7 +1,8 @@
 """The view toolkit: what every page does the same way, in one place.
 
-- `authorized(Model, id, right)`: load a row or answer 404, then check a right (`right(current_user, row)`) or
-  answer 403. The rights live in `meetings/permissions.py` and `counseling/access.py`.
+- `authorized(Model, id, right)`: load a row by id or answer 404 (`db.get_or_404`), then check a right
+  (`right(current_user, row)`) or answer 403. The rights live in `meetings/permissions.py` and
+  `counseling/access.py`. `found(row)` is the 404 for rows found by other queries.
 - `transact(action, form)`: run one service call as the request's one transaction: commit and return its result,
   or roll back and show the broken rule's messages next to the form's fields (others as flash messages) and
   return `FAILED`.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-from flask import abort, flash, g
+from flask import Flask, abort, flash, g
 from flask_babel import refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -37,6 +38,13 @@ def authorized(model: type[T], ident: int, right: Callable[[Any, T], bool]) -> T
     row = db.get_or_404(model, ident)
     if not right(current_user, row):
         abort(403)
+    return row
+
+
+def found(row: T | None) -> T:
+    """A row from a query of one's own (not a primary key), or 404."""
+    if row is None:
+        abort(404)
     return row
 
 
@@ -78,3 +86,19 @@ def private_headers(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def init_app(app: Flask) -> None:
+    """Templates compare statuses with the enums, never with loose strings."""
+    from scheduler.counseling.models import AttendanceStatus
+    from scheduler.meetings.models import OccurrenceStatus, SeriesStatus
+    from scheduler.participants.models import RsvpScope, RsvpStatus, SeatStatus
+
+    app.jinja_env.globals.update(
+        AttendanceStatus=AttendanceStatus,
+        OccurrenceStatus=OccurrenceStatus,
+        RsvpScope=RsvpScope,
+        RsvpStatus=RsvpStatus,
+        SeatStatus=SeatStatus,
+        SeriesStatus=SeriesStatus,
+    )

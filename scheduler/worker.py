@@ -35,8 +35,8 @@ def default_jobs() -> list[Job]:
     from scheduler.meetings.occurrences import extend_all_horizons
     from scheduler.notifications.reminders import plan_reminders
     from scheduler.notifications.sender import send_due
+    from scheduler.participants.allocation import allocate_new_sessions, process_waitlists
     from scheduler.participants.privacy import purge_inactive
-    from scheduler.participants.services import allocate_new_sessions, process_waitlists
 
     return [
         Job("send-email", send_due, timedelta(seconds=0)),

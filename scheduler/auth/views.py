@@ -12,7 +12,7 @@ from scheduler.auth.forms import LoginForm, SettingsForm
 from scheduler.auth.models import User
 from scheduler.extensions import db, limiter, login_manager
 from scheduler.i18n import N_
-from scheduler.rules import RuleError
+from scheduler.web import FAILED, transact
 
 auth_bp = Blueprint("auth", __name__)
 
@@ -60,19 +60,17 @@ def login() -> str | Response:
 @login_required
 def settings() -> str | Response | tuple[str, int]:
     form = SettingsForm(obj=current_user)
-    if form.validate_on_submit():
-        try:
-            services.update_settings(
+    if form.validate_on_submit() and (
+        transact(
+            lambda: services.update_settings(
                 current_user, form.name.data or "", (form.timezone.data or "").strip(), form.language.data or ""
-            )
-        except RuleError as error:
-            db.session.rollback()
-            for name, messages in error.errors.items():
-                getattr(form, name).errors = list(getattr(form, name).errors) + messages
-        else:
-            db.session.commit()
-            flash(_("Your settings are saved."), "success")
-            return redirect(url_for(".settings"))
+            ),
+            form,
+            done=_("Your settings are saved."),
+        )
+        is not FAILED
+    ):
+        return redirect(url_for(".settings"))
     return render_template("auth/settings.html", form=form), 400 if form.errors else 200
 
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from scheduler.auth.models import User
 from scheduler.meetings import permissions
-from scheduler.meetings.models import Group, Occurrence
+from scheduler.meetings.models import Group, Occurrence, Series
 
 
 def can_run_sessions(user: User, group: Group) -> bool:
     """Roster (display names), attendance, messages, hosting: the group's organizers and counselors."""
     return permissions.can_edit_meetings(user, group)
+
+
+def can_run_session(user: User, occurrence: Occurrence) -> bool:
+    return can_run_sessions(user, occurrence.series.group)
+
+
+def can_run_series(user: User, series: Series) -> bool:
+    return can_run_sessions(user, series.group)
 
 
 def can_host(user: User, occurrence: Occurrence) -> bool:
@@ -20,3 +28,7 @@ def can_host(user: User, occurrence: Occurrence) -> bool:
 def can_evaluate(user: User, group: Group) -> bool:
     """The program evaluation (aggregates only): the group's organizers, its counselors and admins."""
     return permissions.can_edit_meetings(user, group)
+
+
+def can_evaluate_series(user: User, series: Series) -> bool:
+    return can_evaluate(user, series.group)

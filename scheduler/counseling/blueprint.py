@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from scheduler.counseling import evaluation_views, participant_views, streaks, views
-from scheduler.participants import views as participant_pages
-from scheduler.participants.links import LinkError
+from scheduler.counseling import evaluation_views, views
+from scheduler.web import private_headers
 
 counseling_bp = Blueprint("counseling", __name__)
 
@@ -23,13 +22,7 @@ _STAFF = [
     ("/counselor/evaluation/meetings/<int:series_id>", evaluation_views.meeting_page, ["GET"]),
     ("/counselor/evaluation/meetings/<int:series_id>.csv", evaluation_views.meeting_csv, ["GET"]),
 ]
-_PERSONAL = [
-    ("/manage/<token>/streak", participant_views.streak, ["POST"]),
-]
-
-for rule, handler, methods in _STAFF + _PERSONAL:
+for rule, handler, methods in _STAFF:
     counseling_bp.add_url_rule(rule, view_func=handler, methods=methods)
 
-counseling_bp.register_error_handler(LinkError, participant_pages.link_problem)
-counseling_bp.after_request(participant_pages.private_headers)
-counseling_bp.add_app_template_global(streaks.for_manage_page, "my_attendance")
+counseling_bp.after_request(private_headers)  # counselors' pages name participants: not cached, no Referer

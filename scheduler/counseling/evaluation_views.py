@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Response, render_template, request
+from flask_login import login_required
 
 from scheduler.counseling import access, evaluation, presenter
 from scheduler.counseling.forms import PeriodForm
-from scheduler.extensions import db
 from scheduler.meetings.models import Group, Series
 from scheduler.rules import RuleError
+from scheduler.web import authorized, show_errors
 
 ViewResult = str | Response | tuple[str, int]
 
 
 def _scope(kind: str, scope_id: int) -> evaluation.Scope:
     if kind == "group":
-        group = db.session.get(Group, scope_id) or abort(404)
-        scope = evaluation.Scope.of_group(group)
-    else:
-        series = db.session.get(Series, scope_id) or abort(404)
-        scope = evaluation.Scope.of_series(series)
-    if not access.can_evaluate(current_user, scope.group):
-        abort(403)
-    return scope
+        return evaluation.Scope.of_group(authorized(Group, scope_id, access.can_evaluate))
+    return evaluation.Scope.of_series(authorized(Series, scope_id, access.can_evaluate_series))
 
 
 def _period(scope: evaluation.Scope) -> tuple[PeriodForm, tuple[date, date] | None]:
@@ -38,7 +32,7 @@ def _period(scope: evaluation.Scope) -> tuple[PeriodForm, tuple[date, date] | No
     try:
         evaluation.check_period(form.start.data, form.end.data)  # type: ignore[arg-type]
     except RuleError as error:
-        form.start.errors = list(form.start.errors) + error.messages
+        show_errors(form, error, field="start")
         return form, None
     return form, (form.start.data, form.end.data)  # type: ignore[return-value]
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from scheduler import clock
-from scheduler.db import UTCDateTime
+from scheduler.db import UTCDateTime, one_of
 from scheduler.extensions import db
 
 
@@ -26,7 +26,7 @@ class AttendanceStatus(StrEnum):
 
 class Attendance(db.Model):
     __tablename__ = "attendance"
-    __table_args__ = (sa.UniqueConstraint("occurrence_id", "participant_id"),)
+    __table_args__ = (sa.UniqueConstraint("occurrence_id", "participant_id"), one_of("status", AttendanceStatus))
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     occurrence_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("occurrences.id", ondelete="CASCADE"))

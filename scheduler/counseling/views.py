@@ -12,26 +12,13 @@ from werkzeug.wrappers import Response
 from scheduler import clock
 from scheduler.counseling import access, curriculum, notices, sessions
 from scheduler.counseling.forms import ActionForm, CurriculumForm, MarkForm, MessageForm
-from scheduler.extensions import db
 from scheduler.meetings import services as meeting_services
 from scheduler.meetings.forms import ReasonForm
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.participants import queries
-from scheduler.rules import RuleError
+from scheduler.web import FAILED, authorized, transact
 
 ViewResult = str | Response | tuple[str, int]
-
-
-def _occurrence(occurrence_id: int) -> Occurrence:
-    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
-    if not access.can_run_sessions(current_user, occurrence.series.group):
-        abort(403)
-    return occurrence
-
-
-def _flash_errors(error: RuleError) -> None:
-    for message in error.messages:
-        flash(message, "error")
 
 
 @login_required
@@ -67,38 +54,33 @@ def _session_page(occurrence: Occurrence, message_form: MessageForm | None = Non
 
 @login_required
 def session(occurrence_id: int) -> ViewResult:
-    return _session_page(_occurrence(occurrence_id))
+    return _session_page(authorized(Occurrence, occurrence_id, access.can_run_session))
 
 
 @login_required
 def mark(occurrence_id: int, participant_id: int) -> ViewResult:
-    occurrence = _occurrence(occurrence_id)
+    occurrence = authorized(Occurrence, occurrence_id, access.can_run_session)
     form = MarkForm()
     if not form.validate_on_submit():
         flash(_("Choose present, absent or excused."), "error")
         return _session_page(occurrence, status=400)
-    try:
-        sessions.mark_attendance(occurrence, participant_id, form.status.data or "", current_user)
-    except RuleError as error:
-        db.session.rollback()
-        _flash_errors(error)
+    if (
+        transact(lambda: sessions.mark_attendance(occurrence, participant_id, form.status.data or "", current_user))
+        is FAILED
+    ):
         return _session_page(occurrence, status=400)
-    db.session.commit()
     return redirect(url_for(".session", occurrence_id=occurrence.id, _anchor=f"p{participant_id}"), code=303)
 
 
 @login_required
 def message(occurrence_id: int) -> ViewResult:
-    occurrence = _occurrence(occurrence_id)
+    occurrence = authorized(Occurrence, occurrence_id, access.can_run_session)
     form = MessageForm()
     if form.validate_on_submit():
-        try:
-            sent = notices.message_confirmed(occurrence, form.body.data or "", current_user)
-        except RuleError as error:
-            db.session.rollback()
-            form.body.errors = list(form.body.errors) + error.messages
-        else:
-            db.session.commit()
+        sent = transact(
+            lambda: notices.message_confirmed(occurrence, form.body.data or "", current_user), form, field="body"
+        )
+        if sent is not FAILED:
             flash(
                 ngettext(
                     "Your message is on its way to %(num)d person.",
@@ -113,19 +95,10 @@ def message(occurrence_id: int) -> ViewResult:
 
 @login_required
 def host(occurrence_id: int) -> ViewResult:
-    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
-    if not access.can_host(current_user, occurrence):
-        abort(403)
+    occurrence = authorized(Occurrence, occurrence_id, access.can_host)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        sessions.confirm_hosting(occurrence, current_user)
-    except RuleError as error:
-        db.session.rollback()
-        _flash_errors(error)
-    else:
-        db.session.commit()
-        flash(_("Thank you: you host this session."), "success")
+    transact(lambda: sessions.confirm_hosting(occurrence, current_user), done=_("Thank you: you host this session."))
     back = request.form.get("next") == "cover"
     target = ".cover" if back else ".session"
     return redirect(url_for(target, occurrence_id=occurrence.id), code=303)
@@ -134,25 +107,23 @@ def host(occurrence_id: int) -> ViewResult:
 @login_required
 def cover(occurrence_id: int) -> ViewResult:
     """Where the missing-host alert leads: confirm hosting, or cancel the session (participants are told)."""
-    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
-    if not access.can_host(current_user, occurrence):
-        abort(403)
+    occurrence = authorized(Occurrence, occurrence_id, access.can_host)
     form = ReasonForm()
     can_cancel = access.can_run_sessions(current_user, occurrence.series.group)
     status = 200
     if request.method == "POST":
         if not can_cancel:
             abort(403)
-        if form.validate_on_submit():
-            try:
-                meeting_services.cancel_occurrence(occurrence, form.reason.data or "")
-            except RuleError as error:
-                db.session.rollback()
-                form.reason.errors = list(form.reason.errors) + [m for ms in error.errors.values() for m in ms]
-            else:
-                db.session.commit()
-                flash(_("The session is cancelled; the participants are told."), "success")
-                return redirect(url_for(".cover", occurrence_id=occurrence.id), code=303)
+        if form.validate_on_submit() and (
+            transact(
+                lambda: meeting_services.cancel_occurrence(occurrence, form.reason.data or ""),
+                form,
+                field="reason",
+                done=_("The session is cancelled; the participants are told."),
+            )
+            is not FAILED
+        ):
+            return redirect(url_for(".cover", occurrence_id=occurrence.id), code=303)
         status = 400
     return render_template(
         "counseling/cover.html",
@@ -168,24 +139,20 @@ def cover(occurrence_id: int) -> ViewResult:
 
 @login_required
 def topics(series_id: int) -> ViewResult:
-    series = db.session.get(Series, series_id) or abort(404)
-    if not access.can_run_sessions(current_user, series.group):
-        abort(403)
+    series = authorized(Series, series_id, access.can_run_series)
     shown = curriculum.sessions(series)
     form = CurriculumForm()
     if request.method == "GET":
         for occurrence in shown:
             form.sessions.append_entry({"occurrence_id": occurrence.id, "topic": occurrence.topic or ""})
-    elif form.validate_on_submit():
-        try:
-            curriculum.set_topics(series, {e.occurrence_id.data: e.topic.data or "" for e in form.sessions})
-        except RuleError as error:
-            db.session.rollback()
-            _flash_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The session topics are saved."), "success")
-            return redirect(url_for(".topics", series_id=series.id), code=303)
+    elif form.validate_on_submit() and (
+        transact(
+            lambda: curriculum.set_topics(series, {e.occurrence_id.data: e.topic.data or "" for e in form.sessions}),
+            done=_("The session topics are saved."),
+        )
+        is not FAILED
+    ):
+        return redirect(url_for(".topics", series_id=series.id), code=303)
     by_id = {o.id: o for o in shown}
     entries = [(entry, by_id.get(entry.occurrence_id.data)) for entry in form.sessions]
     status = 400 if request.method == "POST" else 200

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from scheduler import clock
-from scheduler.db import UTCDateTime
+from scheduler.db import UTCDateTime, one_of
 from scheduler.extensions import db
 from scheduler.meetings.models import Series
 
@@ -42,7 +42,7 @@ class VideoRoom(db.Model):
     """
 
     __tablename__ = "video_rooms"
-    __table_args__ = (sa.Index("ix_video_rooms_due", "next_attempt_at"),)
+    __table_args__ = (sa.Index("ix_video_rooms_due", "next_attempt_at"), one_of("status", RoomStatus))
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     series_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), unique=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
@@ -16,23 +14,16 @@ from scheduler import clock
 from scheduler.extensions import csrf, db, limiter
 from scheduler.integrations import messages, provisioning, zoom_events
 from scheduler.integrations.base import ProviderError
-from scheduler.integrations.models import ErrorKind, RoomStatus
 from scheduler.integrations.webhooks import parse_event, url_validation_response, verify_zoom_signature
 from scheduler.meetings import permissions
 from scheduler.meetings.models import Series, SeriesStatus
+from scheduler.web import authorized
 
 log = logging.getLogger(__name__)
 
 integrations_bp = Blueprint("integrations", __name__, url_prefix="/integrations")
 
 MAX_WEBHOOK_BYTES = 64 * 1024
-
-
-def _series(series_id: int) -> Series:
-    series = db.session.get(Series, series_id) or abort(404)
-    if not permissions.can_edit_series(current_user, series):
-        abort(403)
-    return series
 
 
 def _back(series: Series) -> Response:
@@ -42,7 +33,7 @@ def _back(series: Series) -> Response:
 @integrations_bp.post("/rooms/<int:series_id>/retry")
 @login_required
 def room_retry(series_id: int) -> Response:
-    series = _series(series_id)
+    series = authorized(Series, series_id, permissions.can_edit_series)
     if series.status == SeriesStatus.CANCELLED:
         abort(400)
     provisioning.retry_room(series)
@@ -57,7 +48,7 @@ def room_retry(series_id: int) -> Response:
 def room_start(series_id: int) -> Response:
     """Sends the host into the room. For Zoom a fresh start_url is fetched now and only ever put in this
     redirect: it carries the host's key, so it is never stored, logged, shown or emailed."""
-    series = _series(series_id)
+    series = authorized(Series, series_id, permissions.can_edit_series)
     entry = provisioning.host_entry(series, current_user)
     db.session.rollback()  # end the read-only transaction before calling the provider
     if entry is None:
@@ -111,54 +102,3 @@ def zoom_webhook() -> tuple[Response, int] | Response:
     outcome = zoom_events.handle_zoom_event(event, body)
     db.session.commit()
     return jsonify(status=outcome)
-
-
-# --- the room panel on the organizer's meeting page ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RoomPanel:
-    provider: str
-    state: str  # ready | pending | failed | deleted | none | missing
-    link: str | None  # the participants' link where it is not personal (custom, public Jitsi, Zoom)
-    passcode: str | None
-    notes: str | None
-    note: str | None  # translated adapter note (moderator login, Zoom without fixed times)
-    reason: str | None  # translated last error
-    configuration_problem: bool
-    changed_in_provider: bool
-    changes_pending: bool
-    next_attempt_at: datetime | None
-    can_start: bool
-    can_retry: bool
-
-
-@integrations_bp.app_template_global("video_room_panel")
-def video_room_panel(series: Series) -> RoomPanel:
-    room = provisioning.room_for(series)
-    cancelled = series.status == SeriesStatus.CANCELLED
-    if room is None:
-        state = "missing"
-    elif room.provider == "none":
-        state = "none"
-    else:
-        state = room.status
-    link = None
-    if room is not None and room.has_link and room.provider in ("custom", "jitsi", "zoom"):
-        link = room.host_url_hint if room.provider == "jitsi" else room.join_url
-    ready = room is not None and room.has_link and not cancelled
-    return RoomPanel(
-        provider=series.video_provider,
-        state=state,
-        link=link,
-        passcode=room.passcode if room is not None and room.provider == "zoom" else None,
-        notes=series.video_custom_notes if series.video_provider == "custom" else None,
-        note=messages.translate(room.note) if room is not None and room.note else None,
-        reason=messages.translate(room.last_error, room.last_error_params) if room and room.last_error else None,
-        configuration_problem=room is not None and room.last_error_kind == ErrorKind.CONFIGURATION,
-        changed_in_provider=room is not None and room.last_error_kind == ErrorKind.CHANGED,
-        changes_pending=room is not None and room.next_attempt_at is not None and room.status == RoomStatus.READY,
-        next_attempt_at=room.next_attempt_at if room is not None else None,
-        can_start=ready and room is not None and room.provider != "none",
-        can_retry=not cancelled and (room is None or room.status == RoomStatus.FAILED or bool(room.last_error)),
-    )

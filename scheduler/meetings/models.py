@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from scheduler import clock
 from scheduler.auth.models import User
-from scheduler.db import UTCDateTime
+from scheduler.db import UTCDateTime, one_of
 from scheduler.extensions import db
 
 
@@ -101,6 +101,7 @@ class Series(db.Model):
     """A meeting: a one-off or recurring series, stored as RRULE + local start + IANA zone."""
 
     __tablename__ = "series"
+    __table_args__ = (one_of("status", SeriesStatus),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     group_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("groups.id", ondelete="CASCADE"), index=True)
@@ -142,10 +143,6 @@ class Series(db.Model):
         back_populates="series", cascade="all, delete-orphan", order_by="Occurrence.start"
     )
 
-    @property
-    def is_recurring(self) -> bool:
-        return self.rrule is not None
-
     def __repr__(self) -> str:
         return f"<Series {self.id} {self.uid}>"
 
@@ -169,7 +166,7 @@ class Occurrence(db.Model):
     """One session of a series. RSVPs, attendance and reminders attach here."""
 
     __tablename__ = "occurrences"
-    __table_args__ = (sa.UniqueConstraint("series_id", "original_start"),)
+    __table_args__ = (sa.UniqueConstraint("series_id", "original_start"), one_of("status", OccurrenceStatus))
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     series_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), index=True)

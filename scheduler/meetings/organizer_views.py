@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -15,12 +14,16 @@ from werkzeug.wrappers import Response
 
 from scheduler import clock
 from scheduler.extensions import db
+from scheduler.integrations.room_panel import video_room_panel
 from scheduler.meetings import groups as group_service
 from scheduler.meetings import permissions, services
-from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm, SeriesForm
+from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
+from scheduler.meetings.series_form import SeriesForm
 from scheduler.notifications import sender
+from scheduler.participants import queries as participant_queries
 from scheduler.rules import RuleError
+from scheduler.web import FAILED, authorized, transact
 
 organizer_bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
@@ -29,53 +32,6 @@ organizer_bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 @login_required
 def require_login() -> None:
     return None
-
-
-def _group(group_id: int, *, manage: bool = False) -> Group:
-    group = db.session.get(Group, group_id) or abort(404)
-    allowed = permissions.can_manage_group if manage else permissions.can_view_group
-    if not allowed(current_user, group):
-        abort(403)
-    return group
-
-
-def _series(series_id: int) -> Series:
-    series = db.session.get(Series, series_id) or abort(404)
-    if not permissions.can_edit_series(current_user, series):
-        abort(403)
-    return series
-
-
-def _occurrence(occurrence_id: int) -> Occurrence:
-    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
-    _series(occurrence.series_id)
-    return occurrence
-
-
-_FAILED = object()
-
-
-def _transact(action: Callable[[], object], form: object | None = None) -> object:
-    """One service call as one transaction: commit and return its result, or roll back and show the broken
-    rule's messages next to the form's fields (or as flash messages) and return _FAILED."""
-    try:
-        result = action()
-    except RuleError as error:
-        db.session.rollback()
-        _show_errors(form, error)
-        return _FAILED
-    db.session.commit()
-    return result
-
-
-def _show_errors(form: object, error: RuleError) -> None:
-    for name, messages in error.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + messages
-        else:
-            for message in messages:
-                flash(message, "error")
 
 
 def _series_form(group: Group, series: Series | None = None) -> SeriesForm:
@@ -124,7 +80,7 @@ def group_new() -> str | Response:
         form.timezone.data = current_user.timezone
         form.language.data = current_user.language
     if form.validate_on_submit() and (
-        (group := _transact(lambda: group_service.create_group(_group_input(form), current_user), form)) is not _FAILED
+        (group := transact(lambda: group_service.create_group(_group_input(form), current_user), form)) is not FAILED
     ):
         flash(_("The group is created."), "success")
         return redirect(url_for(".group_detail", group_id=group.id))
@@ -147,7 +103,7 @@ def _group_input(form: GroupForm) -> group_service.GroupInput:
 
 @organizer_bp.get("/groups/<int:group_id>")
 def group_detail(group_id: int) -> str:
-    group = _group(group_id)
+    group = authorized(Group, group_id, permissions.can_view_group)
     series = db.session.scalars(sa.select(Series).where(Series.group_id == group.id).order_by(Series.created_at)).all()
     return render_template(
         "organizer/group_detail.html",
@@ -163,7 +119,7 @@ def group_detail(group_id: int) -> str:
 
 @organizer_bp.post("/groups/<int:group_id>/emails/retry")
 def emails_retry(group_id: int) -> Response:
-    group = _group(group_id, manage=True)
+    group = authorized(Group, group_id, permissions.can_manage_group)
     count = sender.retry_failed(group.id)
     db.session.commit()
     flash(ngettext("%(num)d email will be sent again.", "%(num)d emails will be sent again.", count), "success")
@@ -172,10 +128,10 @@ def emails_retry(group_id: int) -> Response:
 
 @organizer_bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 def group_edit(group_id: int) -> str | Response:
-    group = _group(group_id, manage=True)
+    group = authorized(Group, group_id, permissions.can_manage_group)
     form = GroupForm(obj=group)
     if form.validate_on_submit() and (
-        _transact(lambda: group_service.update_group(group, _group_input(form)), form) is not _FAILED
+        transact(lambda: group_service.update_group(group, _group_input(form)), form) is not FAILED
     ):
         flash(_("Saved."), "success")
         return redirect(url_for(".group_detail", group_id=group.id))
@@ -184,14 +140,14 @@ def group_edit(group_id: int) -> str | Response:
 
 @organizer_bp.post("/groups/<int:group_id>/members")
 def member_add(group_id: int) -> Response:
-    group = _group(group_id, manage=True)
+    group = authorized(Group, group_id, permissions.can_manage_group)
     form = MemberForm()
     if not form.validate_on_submit():
         flash(_("Enter the email of an existing staff account and a role."), "error")
         return redirect(url_for(".group_detail", group_id=group.id))
     if (
-        _transact(lambda: group_service.add_member_by_email(group, form.email.data or "", form.role.data or ""))
-        is not _FAILED
+        transact(lambda: group_service.add_member_by_email(group, form.email.data or "", form.role.data or ""))
+        is not FAILED
     ):
         flash(_("Member added."), "success")
     return redirect(url_for(".group_detail", group_id=group.id))
@@ -199,21 +155,19 @@ def member_add(group_id: int) -> Response:
 
 @organizer_bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
 def member_remove(group_id: int, user_id: int) -> Response:
-    group = _group(group_id, manage=True)
-    if _transact(lambda: group_service.remove_member(group, user_id)) is not _FAILED:
+    group = authorized(Group, group_id, permissions.can_manage_group)
+    if transact(lambda: group_service.remove_member(group, user_id)) is not FAILED:
         flash(_("Member removed."), "success")
     return redirect(url_for(".group_detail", group_id=group.id))
 
 
 @organizer_bp.route("/groups/<int:group_id>/meetings/new", methods=["GET", "POST"])
 def series_new(group_id: int) -> str | Response | tuple[str, int]:
-    group = _group(group_id)
-    if not permissions.can_edit_meetings(current_user, group):
-        abort(403)
+    group = authorized(Group, group_id, permissions.can_edit_meetings)
     form = _series_form(group)
     preview = None
     if form.validate_on_submit() and (
-        (series := _transact(lambda: services.create_series(group, form.to_input()), form)) is not _FAILED
+        (series := transact(lambda: services.create_series(group, form.to_input()), form)) is not FAILED
     ):
         flash(_("The meeting is saved."), "success")
         return redirect(url_for(".series_detail", series_id=series.id))
@@ -230,13 +184,13 @@ def _preview(form: SeriesForm) -> dict[str, object]:
     try:
         planned = services.plan(form.to_input(), preview_count=5)
     except RuleError as error:
-        return {"error": " ".join(m for ms in error.errors.values() for m in ms)}
+        return {"error": " ".join(error.messages)}
     return {"plan": planned, "timezone": (form.timezone.data or "").strip()}
 
 
 @organizer_bp.post("/groups/<int:group_id>/meetings/preview")
 def series_preview(group_id: int) -> str:
-    group = _group(group_id)
+    group = authorized(Group, group_id, permissions.can_view_group)
     form = _series_form(group)
     form.validate()
     return render_template("organizer/_preview.html", preview=_preview(form))
@@ -244,7 +198,7 @@ def series_preview(group_id: int) -> str:
 
 @organizer_bp.get("/meetings/<int:series_id>")
 def series_detail(series_id: int) -> str:
-    series = _series(series_id)
+    series = authorized(Series, series_id, permissions.can_edit_series)
     now = clock.now()
     occurrences = db.session.scalars(
         sa.select(Occurrence)
@@ -252,18 +206,25 @@ def series_detail(series_id: int) -> str:
         .order_by(Occurrence.start)
         .limit(30)
     ).all()
-    return render_template("organizer/series_detail.html", series=series, occurrences=occurrences, now=now)
+    return render_template(
+        "organizer/series_detail.html",
+        series=series,
+        occurrences=occurrences,
+        people=participant_queries.counts(occurrences),
+        room=video_room_panel(series),
+        now=now,
+    )
 
 
 @organizer_bp.route("/meetings/<int:series_id>/edit", methods=["GET", "POST"])
 def series_edit(series_id: int) -> str | Response | tuple[str, int]:
-    series = _series(series_id)
+    series = authorized(Series, series_id, permissions.can_edit_series)
     if series.status == SeriesStatus.CANCELLED:
         flash(_("This meeting was cancelled and can no longer be changed."), "error")
         return redirect(url_for(".series_detail", series_id=series.id))
     form = _series_form(series.group, series)
     if form.validate_on_submit() and (
-        _transact(lambda: services.update_series(series, form.to_input()), form) is not _FAILED
+        transact(lambda: services.update_series(series, form.to_input()), form) is not FAILED
     ):
         flash(_("The meeting is updated."), "success")
         return redirect(url_for(".series_detail", series_id=series.id))
@@ -276,8 +237,8 @@ def series_edit(series_id: int) -> str | Response | tuple[str, int]:
 
 @organizer_bp.post("/meetings/<int:series_id>/status")
 def series_status(series_id: int) -> Response:
-    series = _series(series_id)
-    if _transact(lambda: services.set_status(series, request.form.get("status", ""))) is not _FAILED:
+    series = authorized(Series, series_id, permissions.can_edit_series)
+    if transact(lambda: services.set_status(series, request.form.get("status", ""))) is not FAILED:
         flash(
             _("The meeting is published.")
             if series.status == SeriesStatus.PUBLISHED
@@ -289,10 +250,10 @@ def series_status(series_id: int) -> Response:
 
 @organizer_bp.route("/meetings/<int:series_id>/cancel", methods=["GET", "POST"])
 def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
-    series = _series(series_id)
+    series = authorized(Series, series_id, permissions.can_edit_series)
     form = ReasonForm()
     if form.validate_on_submit() and (
-        _transact(lambda: services.cancel_series(series, form.reason.data or ""), form) is not _FAILED
+        transact(lambda: services.cancel_series(series, form.reason.data or ""), form) is not FAILED
     ):
         flash(_("The meeting is cancelled."), "success")
         return redirect(url_for(".series_detail", series_id=series.id))
@@ -302,10 +263,10 @@ def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
 
 @organizer_bp.route("/occurrences/<int:occurrence_id>/cancel", methods=["GET", "POST"])
 def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
-    occurrence = _occurrence(occurrence_id)
+    occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
     form = ReasonForm()
     if form.validate_on_submit() and (
-        _transact(lambda: services.cancel_occurrence(occurrence, form.reason.data or ""), form) is not _FAILED
+        transact(lambda: services.cancel_occurrence(occurrence, form.reason.data or ""), form) is not FAILED
     ):
         flash(_("The session is cancelled."), "success")
         return redirect(url_for(".series_detail", series_id=occurrence.series_id))
@@ -317,47 +278,48 @@ def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
 
 @organizer_bp.post("/occurrences/<int:occurrence_id>/restore")
 def occurrence_restore(occurrence_id: int) -> Response:
-    occurrence = _occurrence(occurrence_id)
-    if _transact(lambda: services.restore_occurrence(occurrence)) is not _FAILED:
+    occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
+    if transact(lambda: services.restore_occurrence(occurrence)) is not FAILED:
         flash(_("The session takes place again."), "success")
     return redirect(url_for(".series_detail", series_id=occurrence.series_id))
 
 
 @organizer_bp.route("/occurrences/<int:occurrence_id>/move", methods=["GET", "POST"])
 def occurrence_move(occurrence_id: int) -> str | Response | tuple[str, int]:
-    occurrence = _occurrence(occurrence_id)
+    occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
     series = occurrence.series
     form = MoveForm()
     if request.method == "GET":
         local = occurrence.start.astimezone(_zone(series.timezone))
         form.date.data, form.time.data = local.date(), local.time().replace(tzinfo=None)
         form.duration_minutes.data = int((occurrence.end - occurrence.start).total_seconds() // 60)
-    if form.validate_on_submit():
-        try:
-            new_start = datetime.combine(form.date.data, form.time.data)  # type: ignore[arg-type]
-            services.move_occurrence(occurrence, new_start, form.duration_minutes.data)
-        except RuleError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The session is moved."), "success")
-            return redirect(url_for(".series_detail", series_id=series.id))
+    if form.validate_on_submit() and (
+        transact(
+            lambda: services.move_occurrence(
+                occurrence,
+                datetime.combine(form.date.data, form.time.data),  # type: ignore[arg-type]
+                form.duration_minutes.data,
+            ),
+            form,
+            done=_("The session is moved."),
+        )
+        is not FAILED
+    ):
+        return redirect(url_for(".series_detail", series_id=series.id))
     status = 400 if form.errors or request.method == "POST" else 200
     return render_template("organizer/move_form.html", form=form, series=series, occurrence=occurrence), status
 
 
 @organizer_bp.route("/occurrences/<int:occurrence_id>/change-following", methods=["GET", "POST"])
 def occurrence_split(occurrence_id: int) -> str | Response | tuple[str, int]:
-    occurrence = _occurrence(occurrence_id)
+    occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
     series = occurrence.series
     form = _series_form(series.group, series)
     if request.method == "GET":
         local = occurrence.original_start.astimezone(_zone(series.timezone))
         form.start_date.data = local.date()
     if form.validate_on_submit() and (
-        (successor := _transact(lambda: services.split_series(series, occurrence, form.to_input()), form))
-        is not _FAILED
+        (successor := transact(lambda: services.split_series(series, occurrence, form.to_input()), form)) is not FAILED
     ):
         flash(_("This session and all following ones are changed."), "success")
         return redirect(url_for(".series_detail", series_id=successor.id))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from scheduler.auth.models import User
 from scheduler.extensions import db
-from scheduler.meetings.models import Group, GroupMembership, MemberRole, Series
+from scheduler.meetings.models import Group, GroupMembership, MemberRole, Occurrence, Series
 
 
 def visible_groups_query(user: User) -> sa.Select[tuple[Group]]:
@@ -38,6 +38,19 @@ def can_edit_meetings(user: User, group: Group) -> bool:
 
 def can_edit_series(user: User, series: Series) -> bool:
     return can_edit_meetings(user, series.group)
+
+
+def can_edit_occurrence(user: User, occurrence: Occurrence) -> bool:
+    return can_edit_meetings(user, occurrence.series.group)
+
+
+def can_view_series(user: User, series: Series) -> bool:
+    """Counts and (by roster level) the people of a meeting: any staff member of its group."""
+    return can_view_group(user, series.group)
+
+
+def can_view_occurrence(user: User, occurrence: Occurrence) -> bool:
+    return can_view_group(user, occurrence.series.group)
 
 
 def active_organizers(group_id: int) -> list[User]:

@@ -22,7 +22,6 @@ from scheduler.locales import is_valid_zone
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # index 0 = Monday, like date.weekday()
 INTERVAL_LIMITS = {"daily": 365, "weekly": 52, "monthly": 12}
-MAX_INTERVAL = 52
 MAX_COUNT = 500
 _FREQS = {"once": None, "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}
 

@@ -27,7 +27,7 @@ from scheduler.meetings.models import (
 )
 from scheduler.meetings.occurrences import sync_occurrences
 from scheduler.notifications import calendar_updates
-from scheduler.participants import services as participant_services
+from scheduler.participants import lifecycle
 from scheduler.rules import RuleError
 
 MAX_DURATION_MINUTES = 12 * 60
@@ -387,7 +387,7 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
     sync_occurrences(successor, since=min(split_at, first_new))
     provisioning.request_sync(series, "ended by a split")
     provisioning.request_sync(successor, "created by a split")
-    participant_services.follow_split(series, successor)
+    lifecycle.follow_split(series, successor)
     calendar_updates.schedule_changed(series)
     calendar_updates.schedule_changed(successor)
     return successor

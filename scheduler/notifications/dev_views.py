@@ -19,13 +19,13 @@ def mailbox() -> str:
 
 @dev_bp.get("/mailbox/<int:message_id>")
 def message(message_id: int) -> str:
-    row = db.session.get(OutboxMessage, message_id) or abort(404)
+    row = db.get_or_404(OutboxMessage, message_id)
     return render_template("dev/message.html", message=row)
 
 
 @dev_bp.get("/mailbox/<int:message_id>/invite.ics")
 def calendar(message_id: int) -> Response:
-    row = db.session.get(OutboxMessage, message_id) or abort(404)
+    row = db.get_or_404(OutboxMessage, message_id)
     if not row.calendar:
         abort(404)
     return Response(

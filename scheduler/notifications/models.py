@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from scheduler import clock
-from scheduler.db import UTCDateTime
+from scheduler.db import UTCDateTime, one_of
 from scheduler.extensions import db
 
 
@@ -23,7 +23,7 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
-    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "send_after"),)
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "send_after"), one_of("status", OutboxStatus))
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     # (kind, series/occurrence, offset, recipient, sequence): the same key is never queued twice.

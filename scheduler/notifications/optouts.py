@@ -34,6 +34,19 @@ def is_off(participant_id: int, series_id: int) -> bool:
     )
 
 
+def off_series(participant_id: int, series_ids: list[int]) -> set[int]:
+    """Which of these meetings the person turned reminders off for, in one statement."""
+    if not series_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(ReminderOptOut.series_id).where(
+                ReminderOptOut.participant_id == participant_id, ReminderOptOut.series_id.in_(series_ids)
+            )
+        )
+    )
+
+
 def turn_off(participant_id: int, series_id: int) -> None:
     """Idempotent: a second one-click POST (mail providers retry) changes nothing."""
     if not is_off(participant_id, series_id):

@@ -19,9 +19,9 @@ from scheduler.participants.models import LinkToken, Participant, Rsvp
 from scheduler.participants.tokens import Purpose
 
 ENDPOINTS = {
-    Purpose.CONFIRM: "participants.confirm",
-    Purpose.MANAGE: "participants.manage",
-    Purpose.JOIN: "participants.join",
+    Purpose.CONFIRM: "personal.confirm",
+    Purpose.MANAGE: "personal.manage",
+    Purpose.JOIN: "personal.join",
 }
 
 MESSAGES = {

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from scheduler import clock
-from scheduler.db import UTCDateTime
+from scheduler.db import UTCDateTime, one_of
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence, Series
 
@@ -75,7 +75,11 @@ class Participant(db.Model):
 
 class Rsvp(db.Model):
     __tablename__ = "rsvps"
-    __table_args__ = (sa.UniqueConstraint("participant_id", "series_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "series_id"),
+        one_of("status", RsvpStatus),
+        one_of("scope", RsvpScope),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     participant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("participants.id", ondelete="CASCADE"))
@@ -107,6 +111,7 @@ class Seat(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("rsvp_id", "occurrence_id"),
         sa.Index("ix_seats_queue", "occurrence_id", "status", "queued_at"),
+        one_of("status", SeatStatus),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -13,14 +13,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from scheduler import clock
-from scheduler.counseling.models import Attendance, StreakOptIn
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence
 from scheduler.notifications.models import OutboxMessage
-from scheduler.notifications.optouts import ReminderOptOut
 from scheduler.participants import seats
-from scheduler.participants.models import HOLDING, UPCOMING, LinkToken, Participant, Rsvp, Seat
-from scheduler.participants.services import offer_next
+from scheduler.participants.allocation import offer_next
+from scheduler.participants.models import HOLDING, UPCOMING, LinkToken, Participant, Seat
 
 
 def erase(participant: Participant) -> None:
@@ -38,10 +36,8 @@ def erase(participant: Participant) -> None:
         .execution_options(synchronize_session=False)
     )
     # Explicit deletes, children first: SQLite may run without foreign-key enforcement.
-    for model in (Attendance, StreakOptIn, LinkToken, ReminderOptOut, Seat, Rsvp):
-        db.session.execute(
-            sa.delete(model).where(model.participant_id == participant_id).execution_options(synchronize_session=False)
-        )
+    for table in _tables_naming_participants():
+        db.session.execute(sa.delete(table).where(table.c.participant_id == participant_id))
     db.session.execute(sa.delete(Participant).where(Participant.id == participant_id))
     db.session.expunge(participant)
     for occurrence_id in freed:
@@ -50,6 +46,18 @@ def erase(participant: Participant) -> None:
         if occurrence is not None:
             offer_next(occurrence)
     db.session.flush()
+
+
+def _tables_naming_participants() -> list[sa.Table]:
+    """Every table with a `participant_id` that points at participants (attendance, streak and reminder choices,
+    links, seats, RSVPs …), children first. Read from the schema, so a feature's new table is erased too without
+    this module importing that feature."""
+    return [
+        table
+        for table in reversed(db.metadata.sorted_tables)
+        if "participant_id" in table.c
+        and any(fk.column.table.name == Participant.__tablename__ for fk in table.c.participant_id.foreign_keys)
+    ]
 
 
 def purge_inactive() -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -15,10 +15,10 @@ from flask import current_app
 from scheduler import clock
 from scheduler.auth.models import User
 from scheduler.extensions import db
+from scheduler.integrations.provisioning import join_url_for
 from scheduler.meetings.models import Group, MemberRole, Occurrence, OccurrenceStatus, Series
 from scheduler.meetings.permissions import membership_role
 from scheduler.participants import links
-from scheduler.participants.join import join_target
 from scheduler.participants.models import UPCOMING, Participant, Rsvp, RsvpScope, RsvpStatus, Seat, SeatStatus
 
 SESSIONS_SHOWN = 8
@@ -48,29 +48,47 @@ class MeetingLines:
 
 
 def my_meetings(participant: Participant) -> list[MeetingLines]:
-    """The person's live sign-ups, each with its next sessions and the person's seat in each (if any)."""
+    """The person's live sign-ups, each with its next sessions and the person's seat in each (if any).
+
+    Three statements whatever the number of meetings: the RSVPs, the next sessions of all their meetings (ranked
+    per meeting), the person's seats in those sessions.
+    """
     rsvps = db.session.scalars(
         sa.select(Rsvp)
         .where(Rsvp.participant_id == participant.id, Rsvp.status.in_(["pending", "awaiting_approval", "active"]))
         .options(so.joinedload(Rsvp.series).joinedload(Series.group))
         .order_by(Rsvp.created_at, Rsvp.id)
     ).all()
-    now, result = clock.now(), []
-    for rsvp in rsvps:
-        upcoming = db.session.scalars(
-            sa.select(Occurrence)
-            .where(Occurrence.series_id == rsvp.series_id, Occurrence.end > now)
-            .order_by(Occurrence.start)
-            .limit(SESSIONS_SHOWN)
-        ).all()
-        mine = {
-            seat.occurrence_id: seat
-            for seat in db.session.scalars(
-                sa.select(Seat).where(Seat.rsvp_id == rsvp.id, Seat.occurrence_id.in_([o.id for o in upcoming]))
+    if not rsvps:
+        return []
+    ranked = (
+        sa.select(
+            Occurrence.id,
+            sa.func.row_number()
+            .over(partition_by=Occurrence.series_id, order_by=(Occurrence.start, Occurrence.id))
+            .label("rank"),
+        )
+        .where(Occurrence.series_id.in_({r.series_id for r in rsvps}), Occurrence.end > clock.now())
+        .subquery()
+    )
+    upcoming = db.session.scalars(
+        sa.select(Occurrence)
+        .join(ranked, ranked.c.id == Occurrence.id)
+        .where(ranked.c.rank <= SESSIONS_SHOWN)
+        .order_by(Occurrence.start, Occurrence.id)
+    ).all()
+    mine = {
+        (seat.rsvp_id, seat.occurrence_id): seat
+        for seat in db.session.scalars(
+            sa.select(Seat).where(
+                Seat.rsvp_id.in_([r.id for r in rsvps]), Seat.occurrence_id.in_([o.id for o in upcoming])
             )
-        }
-        result.append(MeetingLines(rsvp, [(o, mine.get(o.id)) for o in upcoming]))
-    return result
+        )
+    }
+    return [
+        MeetingLines(rsvp, [(o, mine.get((rsvp.id, o.id))) for o in upcoming if o.series_id == rsvp.series_id])
+        for rsvp in rsvps
+    ]
 
 
 def confirmed_sessions(participant: Participant) -> list[tuple[Rsvp, Occurrence]]:
@@ -115,6 +133,18 @@ def join_decision(rsvp: Rsvp) -> JoinDecision:
         return JoinDecision("not_yet", occurrence, opens_at=opens_at)
     url = join_target(rsvp.series, occurrence, rsvp.participant)
     return JoinDecision("open" if url else "preparing", occurrence, url=url, opens_at=opens_at)
+
+
+def join_target(series: Series, occurrence: Occurrence, participant: Participant) -> str | None:
+    """The video room for this person and session, or None while the room is being prepared. Only ever sent as a
+    redirect from a personal join link, never shown on a page, in a feed or in an email."""
+    return join_url_for(
+        series,
+        occurrence,
+        display_name=participant.display_name,
+        participant_ref=f"participant-{participant.id}",
+        is_host=False,
+    )
 
 
 # --- what staff see ----------------------------------------------------------------------------------------------
@@ -224,7 +254,3 @@ def upcoming_occurrences(series: Series, limit: int = 30) -> list[Occurrence]:
             .limit(limit)
         )
     )
-
-
-def rsvps_by_id(ids: Iterable[int]) -> dict[int, Rsvp]:
-    return {r.id: r for r in db.session.scalars(sa.select(Rsvp).where(Rsvp.id.in_(list(ids))))}

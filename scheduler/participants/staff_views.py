@@ -6,30 +6,22 @@ addresses, other staff of the group names only, everyone else counts at most.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from scheduler.extensions import db
 from scheduler.meetings import permissions
 from scheduler.meetings.models import Occurrence, Series
-from scheduler.participants import queries, services
+from scheduler.participants import allocation, lifecycle, queries
 from scheduler.participants.models import Rsvp
 from scheduler.participants.queries import RosterLevel
-from scheduler.rules import RuleError
-
-
-def _series(series_id: int) -> Series:
-    series = db.session.get(Series, series_id) or abort(404)
-    if not permissions.can_view_group(current_user, series.group):
-        abort(403)
-    return series
+from scheduler.web import authorized, transact
 
 
 @login_required
 def series_people(series_id: int) -> str:
-    series = _series(series_id)
+    series = authorized(Series, series_id, permissions.can_view_series)
     level = queries.roster_level(current_user, series.group)
     occurrences = queries.upcoming_occurrences(series)
     return render_template(
@@ -42,14 +34,14 @@ def series_people(series_id: int) -> str:
         requests=queries.requests_awaiting(series) if level >= RosterLevel.NAMES else [],
         questions=queries.questions(series) if level >= RosterLevel.NAMES else [],
         can_act=level >= RosterLevel.NAMES and permissions.can_edit_series(current_user, series),
-        approval=services.needs_approval(series),
+        approval=allocation.needs_approval(series),
     )
 
 
 @login_required
 def occurrence_people(occurrence_id: int) -> str:
-    occurrence = db.session.get(Occurrence, occurrence_id) or abort(404)
-    series = _series(occurrence.series_id)
+    occurrence = authorized(Occurrence, occurrence_id, permissions.can_view_occurrence)
+    series = occurrence.series
     level = queries.roster_level(current_user, series.group)
     return render_template(
         "organizer/participants_occurrence.html",
@@ -72,24 +64,16 @@ DONE = {
 
 @login_required
 def rsvp_action(rsvp_id: int, action: str) -> Response:
-    rsvp = db.session.get(Rsvp, rsvp_id) or abort(404)
-    series = _series(rsvp.series_id)
+    rsvp = authorized(Rsvp, rsvp_id, lambda user, rsvp: permissions.can_view_series(user, rsvp.series))
+    series = rsvp.series
     if queries.roster_level(current_user, series.group) < RosterLevel.NAMES:
         abort(403)
     if not permissions.can_edit_series(current_user, series):
         abort(403)
-    service = {"approve": services.approve, "decline": services.decline, "remove": services.remove}.get(action)
+    service = {"approve": lifecycle.approve, "decline": lifecycle.decline, "remove": lifecycle.remove}.get(action)
     if service is None:
         abort(404)
-    try:
-        service(rsvp)
-    except RuleError as error:
-        db.session.rollback()
-        for message in (m for messages in error.errors.values() for m in messages):
-            flash(message, "error")
-    else:
-        db.session.commit()
-        flash(str(DONE[action]), "success")
+    transact(lambda: service(rsvp), done=str(DONE[action]))
     back = request.form.get("occurrence_id", type=int)
     if back:
         return redirect(url_for("participants.occurrence_people", occurrence_id=back), code=303)

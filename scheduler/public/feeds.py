@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -17,6 +17,7 @@ from scheduler.extensions import db
 from scheduler.meetings.models import Group, Series, SeriesStatus, Visibility
 from scheduler.notifications import invites
 from scheduler.public.meeting_guide import ListedMeeting, feed
+from scheduler.web import found
 
 feeds_bp = Blueprint("feeds", __name__)
 FEED_CACHE_SECONDS = 3600
@@ -43,7 +44,7 @@ def calendar_response(name: str, events: list[ics.EventSpec], stamps: list[datet
 @feeds_bp.get("/groups/<slug>/calendar.ics")
 def group_calendar(slug: str) -> Response:
     """A group's published meetings for calendar apps: no join links, only the way to the meeting's page."""
-    group = db.session.scalar(sa.select(Group).where(Group.slug == slug)) or abort(404)
+    group = found(db.session.scalar(sa.select(Group).where(Group.slug == slug)))
     series_list = db.session.scalars(
         sa.select(Series)
         .where(Series.group_id == group.id, Series.status == SeriesStatus.PUBLISHED)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from scheduler.auth import services as accounts
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
 from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
-from scheduler.rules import RuleError
+from scheduler.web import FAILED, transact
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -58,26 +58,21 @@ def require_admin() -> None:
 @staff_bp.route("/", methods=["GET", "POST"])
 def index() -> str | Response | tuple[str, int]:
     form = StaffForm()
-    if form.validate_on_submit():
-        try:
-            accounts.create_user(
+    if form.validate_on_submit() and (
+        transact(
+            lambda: accounts.create_user(
                 form.email.data or "",
                 form.name.data or "",
                 form.password.data or "",
                 form.role.data or StaffRole.ORGANIZER,
                 timezone=(form.timezone.data or "").strip(),
                 language=form.language.data or "en",
-            )
-        except RuleError as error:
-            db.session.rollback()
-            for name, messages in error.errors.items():
-                getattr(form, name).errors = list(getattr(form, name).errors) + messages
-        else:
-            db.session.commit()
-            flash(
-                _("The account is created. Give the person their temporary password in person or by phone."),
-                "success",
-            )
-            return redirect(url_for(".index"))
+            ),
+            form,
+            done=_("The account is created. Give the person their temporary password in person or by phone."),
+        )
+        is not FAILED
+    ):
+        return redirect(url_for(".index"))
     users = db.session.scalars(sa.select(User).order_by(User.name)).all()
     return render_template("staff/index.html", form=form, users=users), 400 if form.errors else 200

@@ -13,7 +13,7 @@ from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.notifications.models import OutboxStatus
 from scheduler.notifications.reminder_email import dst_shift
-from scheduler.participants import services as participant_services
+from scheduler.participants import manage as participant_manage
 from scheduler.participants.models import Seat
 from scheduler.rules import RuleError
 from tests.notifications.reminder_support import (
@@ -208,8 +208,8 @@ def test_no_reminder_for_a_skipped_session_or_after_leaving(client, meeting):
     assert plan_at(utc(2027, 3, 29, 11, 57)) == 2  # 24-hour reminders queued for both
     with clock.frozen_at(utc(2027, 3, 29, 11, 58)):
         seat = db.session.query(Seat).filter_by(participant_id=skipper.id, occurrence_id=occurrence.id).one()
-        participant_services.change_seat(skipper, seat.id, "skip")
-        participant_services.leave(leaver, leaver.rsvps[0].id)
+        participant_manage.change_seat(skipper, seat.id, "skip")
+        participant_manage.leave(leaver, leaver.rsvps[0].id)
         db.session.commit()
     send_at(utc(2027, 3, 29, 12, 0))
     assert {r.status for r in reminder_rows()} == {OutboxStatus.CANCELLED}

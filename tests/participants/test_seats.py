@@ -14,7 +14,7 @@ from flask import Flask
 from scheduler import clock, create_app
 from scheduler.extensions import db
 from scheduler.meetings.occurrences import extend_all_horizons
-from scheduler.participants import services
+from scheduler.participants import allocation
 from scheduler.participants.models import Seat, SeatCounter
 from tests.conftest import base_config, dispose_engines
 from tests.factories import create_group
@@ -133,7 +133,7 @@ def test_waitlist_promotion_in_order_with_offers_that_expire(app, client, group,
 
     # C does nothing: after 24 hours the offer passes to D.
     with clock.frozen_at(frozen_now + timedelta(hours=24, minutes=1)):
-        assert services.process_waitlists() >= 2
+        assert allocation.process_waitlists() >= 2
         db.session.commit()
     assert seat_of("c@example.org", occurrence_id).status == "released"
     assert mails("c@example.org", "waitlist_lapsed")
@@ -206,9 +206,9 @@ def test_new_sessions_get_seats_for_everyone_signed_up_for_all(client, weekly, f
     before = len(occurrences(weekly))
     with clock.frozen_at(frozen_now + timedelta(days=60)):
         extend_all_horizons()
-        assert services.allocate_new_sessions() > 0
+        assert allocation.allocate_new_sessions() > 0
         db.session.commit()
-        assert services.allocate_new_sessions() == 0
+        assert allocation.allocate_new_sessions() == 0
     db.session.expire_all()
     rsvp = rsvp_of("sky@example.org")
     seats = db.session.scalar(sa.select(sa.func.count()).select_from(Seat).where(Seat.rsvp_id == rsvp.id))
@@ -232,9 +232,9 @@ def test_raising_the_capacity_offers_the_new_seats_in_order(app, group, frozen_n
         join_up(app.test_client(), series, f"{name}@example.org", name.title())
     series.capacity = 2
     db.session.commit()
-    assert services.process_waitlists() == 1
+    assert allocation.process_waitlists() == 1
     db.session.commit()
-    assert services.process_waitlists() == 0
+    assert allocation.process_waitlists() == 0
     assert seat_states(occurrences(series)[0]) == {
         "ana@example.org": "confirmed",
         "budi@example.org": "offered",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
@@ -17,14 +17,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from scheduler.extensions import db
 from scheduler.notifications import invites
 from scheduler.participants import links, queries
-from scheduler.participants.models import Participant, Rsvp
 from scheduler.participants.tokens import Purpose
-from scheduler.participants.views import _join, _participant, _speak
+from scheduler.personal.views import ViewResult, own_rsvp, participant_for, show_join
 from scheduler.public.feeds import calendar_response
 
 
 def feed_urls(secret: str) -> dict[str, str]:
-    https = links.absolute_url("participants.personal_feed", token=secret)
+    https = links.absolute_url("personal.personal_feed", token=secret)
     webcal = "webcal://" + https.split("://", 1)[1]
     return {
         "https": https,
@@ -35,19 +34,17 @@ def feed_urls(secret: str) -> dict[str, str]:
 
 def create_feed(token: str) -> str:
     """POST from the manage page: a new subscription link (older ones keep working until revoked)."""
-    participant = _participant(token)
-    _speak(participant.language)
+    participant = participant_for(token)
     secret = links.issue(Purpose.FEED, participant)
     db.session.commit()
-    return render_template("participants/feed.html", urls=feed_urls(secret), manage_token=token)
+    return render_template("personal/feed.html", urls=feed_urls(secret), manage_token=token)
 
 
 def revoke_feeds(token: str) -> str:
-    participant = _participant(token)
-    _speak(participant.language)
+    participant = participant_for(token)
     links.revoke(Purpose.FEED, participant_id=participant.id)
     db.session.commit()
-    return render_template("participants/feed.html", urls=None, manage_token=token, revoked=True)
+    return render_template("personal/feed.html", urls=None, manage_token=token, revoked=True)
 
 
 def personal_feed(token: str) -> BaseResponse:
@@ -55,7 +52,7 @@ def personal_feed(token: str) -> BaseResponse:
     events, stamps = [], []
     with force_locale(participant.language):
         for rsvp, occurrence in queries.confirmed_sessions(participant):
-            join_url = links.absolute_url("participants.feed_join", token=token, rsvp_id=rsvp.id)
+            join_url = links.absolute_url("personal.feed_join", token=token, rsvp_id=rsvp.id)
             text = _(
                 "Your personal join link opens shortly before the start: %(url)s. Please do not share it.",
                 url=join_url,
@@ -66,9 +63,5 @@ def personal_feed(token: str) -> BaseResponse:
     return calendar_response(name, events, stamps, private=True)
 
 
-def feed_join(token: str, rsvp_id: int) -> BaseResponse | str | tuple[str, int]:
-    participant: Participant = links.participant_for(Purpose.FEED, token)
-    rsvp = db.session.get(Rsvp, rsvp_id)
-    if rsvp is None or rsvp.participant_id != participant.id:
-        abort(404)
-    return _join(rsvp)
+def feed_join(token: str, rsvp_id: int) -> ViewResult:
+    return show_join(own_rsvp(links.participant_for(Purpose.FEED, token), rsvp_id))

@@ -1,0 +1,1 @@
+"""Participants: sign-ups (RSVPs), seats and the waitlist, personal links, privacy."""

@@ -1,0 +1,88 @@
+"""An RSVP after sign-up: the host's approval or decline, removal by staff, and following a "this and following"
+split. Services flush; callers commit.
+
+RSVP states: awaiting approval → active | declined; any live state → cancelled (the person left) | removed.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from scheduler.extensions import db
+from scheduler.meetings.models import Series
+from scheduler.notifications import calendar_updates, optouts, outbox
+from scheduler.participants import emails, links
+from scheduler.participants.allocation import advance, allocate, upcoming_seats, vacate
+from scheduler.participants.models import (
+    Rsvp,
+    RsvpScope,
+    RsvpStatus,
+    SeatStatus,
+)
+from scheduler.participants.tokens import Purpose
+from scheduler.rules import rule_error
+
+LIVE = (RsvpStatus.PENDING, RsvpStatus.AWAITING_APPROVAL, RsvpStatus.ACTIVE)
+
+
+def approve(rsvp: Rsvp) -> None:
+    if not advance(rsvp, (RsvpStatus.AWAITING_APPROVAL,), RsvpStatus.ACTIVE):
+        raise rule_error("rsvp", _l("This request was already answered."))
+    allocate(rsvp)
+    emails.welcome(rsvp, approved=True)
+
+
+def decline(rsvp: Rsvp) -> None:
+    if not advance(rsvp, (RsvpStatus.AWAITING_APPROVAL,), RsvpStatus.DECLINED):
+        raise rule_error("rsvp", _l("This request was already answered."))
+    links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
+    emails.declined(rsvp)
+
+
+def end(rsvp: Rsvp, status: RsvpStatus) -> None:
+    """Leaving or removal: free the upcoming seats, stop the links and the queued mail about this meeting."""
+    if not advance(rsvp, LIVE, status):
+        raise rule_error("rsvp", _l("This person is no longer signed up."))
+    for seat in upcoming_seats(rsvp):
+        vacate(seat, SeatStatus.RELEASED)
+    links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
+    outbox.cancel_pending(participant_id=rsvp.participant_id, series_id=rsvp.series_id)
+    calendar_updates.left(rsvp)
+
+
+def follow_split(old: Series, new: Series) -> list[Rsvp]:
+    """ "This and following": people signed up keep their places in the meeting's continuation.
+
+    Their seats already moved with the sessions; each RSVP for the whole meeting gets a twin on the new series
+    holding those seats, and an RSVP for one session that moved is re-pointed to the new series.
+    """
+    followed: list[Rsvp] = []
+    for rsvp in db.session.scalars(sa.select(Rsvp).where(Rsvp.series_id == old.id, Rsvp.status.in_(LIVE))).all():
+        seats_moved = [seat for seat in rsvp.seats if seat.occurrence.series_id == new.id]
+        if rsvp.scope == RsvpScope.OCCURRENCE:
+            if rsvp.occurrence is not None and rsvp.occurrence.series_id == new.id:
+                rsvp.series_id = new.id
+                followed.append(rsvp)
+            continue
+        twin = Rsvp(
+            participant_id=rsvp.participant_id,
+            series_id=new.id,
+            status=rsvp.status,
+            scope=rsvp.scope,
+            note=rsvp.note,
+            question=rsvp.question,
+        )
+        db.session.add(twin)
+        db.session.flush()
+        for seat in seats_moved:
+            seat.rsvp_id = twin.id
+        if optouts.is_off(rsvp.participant_id, old.id):
+            optouts.turn_off(rsvp.participant_id, new.id)  # "no reminders" carries over to the continuation
+        followed.append(twin)
+    db.session.flush()
+    return followed
+
+
+def remove(rsvp: Rsvp) -> None:
+    end(rsvp, RsvpStatus.REMOVED)
