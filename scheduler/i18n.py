@@ -75,7 +75,6 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-@i18n_bp.get("/language/<code>")
 def switch_language(code: str) -> Response:
     """Remembers a language choice (a preference cookie, not data) and returns to the page."""
     response = redirect(_safe_next(request.args.get("next")))
@@ -84,7 +83,6 @@ def switch_language(code: str) -> Response:
     return response
 
 
-@i18n_bp.get("/timezone")
 def switch_timezone() -> Response:
     response = redirect(_safe_next(request.args.get("next")))
     zone = request.args.get("tz", "")
@@ -131,3 +129,12 @@ def init_app(app: Flask) -> None:
         current_locale=_locale_code,
         all_timezones=zone_choices,
     )
+
+
+_ROUTES = [
+    ("/language/<code>", switch_language, ["GET"]),
+    ("/timezone", switch_timezone, ["GET"]),
+]
+
+for rule, handler, methods in _ROUTES:
+    i18n_bp.add_url_rule(rule, view_func=handler, methods=methods)

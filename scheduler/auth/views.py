@@ -39,7 +39,6 @@ def _login_email_key() -> str:
     return "login:" + hashlib.sha256(request.form.get("email", "").strip().lower().encode()).hexdigest()
 
 
-@auth_bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def login() -> str | Response:
@@ -56,7 +55,6 @@ def login() -> str | Response:
     return render_template("auth/login.html", form=form)
 
 
-@auth_bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings() -> str | Response | tuple[str, int]:
     form = SettingsForm(obj=current_user)
@@ -74,9 +72,18 @@ def settings() -> str | Response | tuple[str, int]:
     return render_template("auth/settings.html", form=form), 400 if form.errors else 200
 
 
-@auth_bp.post("/logout")
 @login_required
 def logout() -> Response:
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.schedule"))
+
+
+_ROUTES = [
+    ("/login", login, ["GET", "POST"]),
+    ("/settings", settings, ["GET", "POST"]),
+    ("/logout", logout, ["POST"]),
+]
+
+for rule, handler, methods in _ROUTES:
+    auth_bp.add_url_rule(rule, view_func=handler, methods=methods)

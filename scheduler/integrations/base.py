@@ -118,6 +118,11 @@ class RoomGone(ProviderError):
 @runtime_checkable
 class VideoProvider(Protocol):
     name: str
+    # What the provider can do, read by provisioning and the organizer's room panel (never a list of names):
+    networked: bool  # rooms are created, changed and deleted over the network, by the worker
+    random_room: bool  # creating a room is picking an unguessable name (Jitsi)
+    personal_tokens: bool  # every join link carries a token minted for the person and the session
+    shared_link: bool  # everyone joins through the same link, which the organizer may see
 
     def create(self, req: RoomRequest) -> Room: ...
 

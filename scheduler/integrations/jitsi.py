@@ -79,6 +79,10 @@ def _window(join: JoinRequest, clock: Clock) -> tuple[int, int]:
 
 class _JitsiBase:
     name = "jitsi"
+    networked = False
+    random_room = True
+    personal_tokens = False
+    shared_link = True
     note: str | None = None
 
     def __init__(self, base_url: str) -> None:
@@ -131,6 +135,8 @@ class JitsiJwtProvider(_JitsiBase):
     """Self-hosted Jitsi with Prosody token auth (HS256)."""
 
     name = "jitsi_jwt"
+    personal_tokens = True
+    shared_link = False
 
     def __init__(
         self,
@@ -187,6 +193,8 @@ class JaasProvider(_JitsiBase):
     """8x8 Jitsi as a Service (RS256, kid = "<AppID>/<key id>")."""
 
     name = "jaas"
+    personal_tokens = True
+    shared_link = False
 
     def __init__(
         self,

@@ -39,15 +39,15 @@ from scheduler.integrations.base import (
     VideoProvider,
 )
 from scheduler.integrations.models import ErrorKind, RoomAction, RoomStatus, VideoRoom
-from scheduler.integrations.registry import build_provider
+from scheduler.integrations.registry import build_provider, providers_that
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import Occurrence, Series, SeriesKind, SeriesStatus
 
 log = logging.getLogger(__name__)
 
-NETWORK_PROVIDERS = frozenset({"zoom"})  # created, changed and deleted by the worker
-JITSI_PROVIDERS = frozenset({"jitsi", "jitsi_jwt", "jaas"})  # creating a room is picking a random name
-TOKEN_PROVIDERS = frozenset({"jitsi_jwt", "jaas"})
+NETWORK_PROVIDERS = providers_that("networked")  # created, changed and deleted by the worker
+JITSI_PROVIDERS = providers_that("random_room")  # creating a room is picking a random name
+TOKEN_PROVIDERS = providers_that("personal_tokens")
 _CONFIG_PREFIXES = ("JITSI_", "JAAS_", "ZOOM_", "VIDEO_PROVIDER")
 
 

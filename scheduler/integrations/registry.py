@@ -22,6 +22,10 @@ class CustomLinkProvider:
     """The organizer pasted a link (any service): we only keep and hand out that link."""
 
     name = "custom"
+    networked = False
+    random_room = False
+    personal_tokens = False
+    shared_link = True
 
     @staticmethod
     def _checked(url: str | None) -> str:
@@ -53,6 +57,10 @@ class NoVideoProvider:
     """Meetings without a video link (in person or by phone)."""
 
     name = "none"
+    networked = False
+    random_room = False
+    personal_tokens = False
+    shared_link = False
 
     def create(self, req: RoomRequest) -> Room:
         return Room(provider=self.name, external_id=None, join_url="")
@@ -127,6 +135,24 @@ PROVIDERS: dict[str, Callable[[Mapping[str, Any]], VideoProvider]] = {
     "custom": lambda _config: CustomLinkProvider(),
     "none": lambda _config: NoVideoProvider(),
 }
+
+
+ADAPTERS: dict[str, type] = {
+    adapter.name: adapter
+    for adapter in (
+        JitsiPublicProvider,
+        JitsiJwtProvider,
+        JaasProvider,
+        ZoomProvider,
+        CustomLinkProvider,
+        NoVideoProvider,
+    )
+}
+
+
+def providers_that(capability: str) -> frozenset[str]:
+    """The names of the providers with this capability (an adapter attribute), for queries and quick checks."""
+    return frozenset(name for name, adapter in ADAPTERS.items() if getattr(adapter, capability))
 
 
 def build_provider(name: str | None, config: Mapping[str, Any]) -> VideoProvider:

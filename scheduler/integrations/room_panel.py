@@ -7,6 +7,7 @@ from datetime import datetime
 
 from scheduler.integrations import messages, provisioning
 from scheduler.integrations.models import ErrorKind, RoomStatus
+from scheduler.integrations.registry import providers_that
 from scheduler.meetings.models import Series, SeriesStatus
 
 
@@ -25,6 +26,7 @@ class RoomPanel:
     next_attempt_at: datetime | None
     can_start: bool
     can_retry: bool
+    personal_tokens: bool  # each participant's join link carries their own token
 
 
 def video_room_panel(series: Series) -> RoomPanel:
@@ -37,7 +39,7 @@ def video_room_panel(series: Series) -> RoomPanel:
     else:
         state = room.status
     link = None
-    if room is not None and room.has_link and room.provider in ("custom", "jitsi", "zoom"):
+    if room is not None and room.has_link and room.provider in providers_that("shared_link"):
         link = room.host_url_hint if room.provider == "jitsi" else room.join_url
     ready = room is not None and room.has_link and not cancelled
     return RoomPanel(
@@ -53,5 +55,6 @@ def video_room_panel(series: Series) -> RoomPanel:
         changes_pending=room is not None and room.next_attempt_at is not None and room.status == RoomStatus.READY,
         next_attempt_at=room.next_attempt_at if room is not None else None,
         can_start=ready and room is not None and room.provider != "none",
+        personal_tokens=series.video_provider in providers_that("personal_tokens"),
         can_retry=not cancelled and (room is None or room.status == RoomStatus.FAILED or bool(room.last_error)),
     )

@@ -30,7 +30,6 @@ def _back(series: Series) -> Response:
     return redirect(url_for("organizer.series_detail", series_id=series.id))
 
 
-@integrations_bp.post("/rooms/<int:series_id>/retry")
 @login_required
 def room_retry(series_id: int) -> Response:
     series = authorized(Series, series_id, permissions.can_edit_series)
@@ -42,7 +41,6 @@ def room_retry(series_id: int) -> Response:
     return _back(series)
 
 
-@integrations_bp.post("/rooms/<int:series_id>/start")
 @login_required
 @limiter.limit("20 per minute")
 def room_start(series_id: int) -> Response:
@@ -71,7 +69,6 @@ def _webhook_limit() -> str:
     return str(current_app.config["ZOOM_WEBHOOK_RATE_LIMIT"])
 
 
-@integrations_bp.post("/zoom/webhook")
 @csrf.exempt
 @limiter.limit(_webhook_limit)
 def zoom_webhook() -> tuple[Response, int] | Response:
@@ -102,3 +99,13 @@ def zoom_webhook() -> tuple[Response, int] | Response:
     outcome = zoom_events.handle_zoom_event(event, body)
     db.session.commit()
     return jsonify(status=outcome)
+
+
+_ROUTES = [
+    ("/rooms/<int:series_id>/retry", room_retry, ["POST"]),
+    ("/rooms/<int:series_id>/start", room_start, ["POST"]),
+    ("/zoom/webhook", zoom_webhook, ["POST"]),
+]
+
+for rule, handler, methods in _ROUTES:
+    integrations_bp.add_url_rule(rule, view_func=handler, methods=methods)

@@ -75,6 +75,10 @@ def _zoom_error(resp: requests.Response) -> tuple[int | None, str]:
 
 class ZoomProvider:
     name = "zoom"
+    networked = True
+    random_room = False
+    personal_tokens = False
+    shared_link = True
 
     def __init__(
         self,

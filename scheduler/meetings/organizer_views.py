@@ -46,7 +46,6 @@ def _series_form(group: Group, series: Series | None = None) -> SeriesForm:
     return form
 
 
-@organizer_bp.get("/")
 def dashboard() -> str:
     groups = db.session.scalars(
         permissions.visible_groups_query(current_user).options(so.selectinload(Group.series))
@@ -71,7 +70,6 @@ def dashboard() -> str:
     )
 
 
-@organizer_bp.route("/groups/new", methods=["GET", "POST"])
 def group_new() -> str | Response:
     if not group_service.can_create_groups(current_user):
         abort(403)
@@ -101,7 +99,6 @@ def _group_input(form: GroupForm) -> group_service.GroupInput:
     )
 
 
-@organizer_bp.get("/groups/<int:group_id>")
 def group_detail(group_id: int) -> str:
     group = authorized(Group, group_id, permissions.can_view_group)
     series = db.session.scalars(sa.select(Series).where(Series.group_id == group.id).order_by(Series.created_at)).all()
@@ -117,7 +114,6 @@ def group_detail(group_id: int) -> str:
     )
 
 
-@organizer_bp.post("/groups/<int:group_id>/emails/retry")
 def emails_retry(group_id: int) -> Response:
     group = authorized(Group, group_id, permissions.can_manage_group)
     count = sender.retry_failed(group.id)
@@ -126,7 +122,6 @@ def emails_retry(group_id: int) -> Response:
     return redirect(url_for(".group_detail", group_id=group.id))
 
 
-@organizer_bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
 def group_edit(group_id: int) -> str | Response:
     group = authorized(Group, group_id, permissions.can_manage_group)
     form = GroupForm(obj=group)
@@ -138,7 +133,6 @@ def group_edit(group_id: int) -> str | Response:
     return render_template("organizer/group_form.html", form=form, group=group), 400 if form.errors else 200
 
 
-@organizer_bp.post("/groups/<int:group_id>/members")
 def member_add(group_id: int) -> Response:
     group = authorized(Group, group_id, permissions.can_manage_group)
     form = MemberForm()
@@ -153,7 +147,6 @@ def member_add(group_id: int) -> Response:
     return redirect(url_for(".group_detail", group_id=group.id))
 
 
-@organizer_bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
 def member_remove(group_id: int, user_id: int) -> Response:
     group = authorized(Group, group_id, permissions.can_manage_group)
     if transact(lambda: group_service.remove_member(group, user_id)) is not FAILED:
@@ -161,7 +154,6 @@ def member_remove(group_id: int, user_id: int) -> Response:
     return redirect(url_for(".group_detail", group_id=group.id))
 
 
-@organizer_bp.route("/groups/<int:group_id>/meetings/new", methods=["GET", "POST"])
 def series_new(group_id: int) -> str | Response | tuple[str, int]:
     group = authorized(Group, group_id, permissions.can_edit_meetings)
     form = _series_form(group)
@@ -188,7 +180,6 @@ def _preview(form: SeriesForm) -> dict[str, object]:
     return {"plan": planned, "timezone": (form.timezone.data or "").strip()}
 
 
-@organizer_bp.post("/groups/<int:group_id>/meetings/preview")
 def series_preview(group_id: int) -> str:
     group = authorized(Group, group_id, permissions.can_view_group)
     form = _series_form(group)
@@ -196,7 +187,6 @@ def series_preview(group_id: int) -> str:
     return render_template("organizer/_preview.html", preview=_preview(form))
 
 
-@organizer_bp.get("/meetings/<int:series_id>")
 def series_detail(series_id: int) -> str:
     series = authorized(Series, series_id, permissions.can_edit_series)
     now = clock.now()
@@ -216,7 +206,6 @@ def series_detail(series_id: int) -> str:
     )
 
 
-@organizer_bp.route("/meetings/<int:series_id>/edit", methods=["GET", "POST"])
 def series_edit(series_id: int) -> str | Response | tuple[str, int]:
     series = authorized(Series, series_id, permissions.can_edit_series)
     if series.status == SeriesStatus.CANCELLED:
@@ -235,7 +224,6 @@ def series_edit(series_id: int) -> str | Response | tuple[str, int]:
     ), status
 
 
-@organizer_bp.post("/meetings/<int:series_id>/status")
 def series_status(series_id: int) -> Response:
     series = authorized(Series, series_id, permissions.can_edit_series)
     if transact(lambda: services.set_status(series, request.form.get("status", ""))) is not FAILED:
@@ -248,7 +236,6 @@ def series_status(series_id: int) -> Response:
     return redirect(url_for(".series_detail", series_id=series.id))
 
 
-@organizer_bp.route("/meetings/<int:series_id>/cancel", methods=["GET", "POST"])
 def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
     series = authorized(Series, series_id, permissions.can_edit_series)
     form = ReasonForm()
@@ -261,7 +248,6 @@ def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
     return render_template("organizer/reason_form.html", form=form, series=series, occurrence=None), status
 
 
-@organizer_bp.route("/occurrences/<int:occurrence_id>/cancel", methods=["GET", "POST"])
 def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
     occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
     form = ReasonForm()
@@ -276,7 +262,6 @@ def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
     ), status
 
 
-@organizer_bp.post("/occurrences/<int:occurrence_id>/restore")
 def occurrence_restore(occurrence_id: int) -> Response:
     occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
     if transact(lambda: services.restore_occurrence(occurrence)) is not FAILED:
@@ -284,7 +269,6 @@ def occurrence_restore(occurrence_id: int) -> Response:
     return redirect(url_for(".series_detail", series_id=occurrence.series_id))
 
 
-@organizer_bp.route("/occurrences/<int:occurrence_id>/move", methods=["GET", "POST"])
 def occurrence_move(occurrence_id: int) -> str | Response | tuple[str, int]:
     occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
     series = occurrence.series
@@ -310,7 +294,6 @@ def occurrence_move(occurrence_id: int) -> str | Response | tuple[str, int]:
     return render_template("organizer/move_form.html", form=form, series=series, occurrence=occurrence), status
 
 
-@organizer_bp.route("/occurrences/<int:occurrence_id>/change-following", methods=["GET", "POST"])
 def occurrence_split(occurrence_id: int) -> str | Response | tuple[str, int]:
     occurrence = authorized(Occurrence, occurrence_id, permissions.can_edit_occurrence)
     series = occurrence.series
@@ -339,3 +322,27 @@ def _zone(name: str):  # type: ignore[no-untyped-def]
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
+
+
+_ROUTES = [
+    ("/", dashboard, ["GET"]),
+    ("/groups/new", group_new, ["GET", "POST"]),
+    ("/groups/<int:group_id>", group_detail, ["GET"]),
+    ("/groups/<int:group_id>/emails/retry", emails_retry, ["POST"]),
+    ("/groups/<int:group_id>/edit", group_edit, ["GET", "POST"]),
+    ("/groups/<int:group_id>/members", member_add, ["POST"]),
+    ("/groups/<int:group_id>/members/<int:user_id>/remove", member_remove, ["POST"]),
+    ("/groups/<int:group_id>/meetings/new", series_new, ["GET", "POST"]),
+    ("/groups/<int:group_id>/meetings/preview", series_preview, ["POST"]),
+    ("/meetings/<int:series_id>", series_detail, ["GET"]),
+    ("/meetings/<int:series_id>/edit", series_edit, ["GET", "POST"]),
+    ("/meetings/<int:series_id>/status", series_status, ["POST"]),
+    ("/meetings/<int:series_id>/cancel", series_cancel, ["GET", "POST"]),
+    ("/occurrences/<int:occurrence_id>/cancel", occurrence_cancel, ["GET", "POST"]),
+    ("/occurrences/<int:occurrence_id>/restore", occurrence_restore, ["POST"]),
+    ("/occurrences/<int:occurrence_id>/move", occurrence_move, ["GET", "POST"]),
+    ("/occurrences/<int:occurrence_id>/change-following", occurrence_split, ["GET", "POST"]),
+]
+
+for rule, handler, methods in _ROUTES:
+    organizer_bp.add_url_rule(rule, view_func=handler, methods=methods)

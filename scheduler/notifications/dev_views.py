@@ -11,19 +11,16 @@ from scheduler.notifications.models import OutboxMessage
 dev_bp = Blueprint("dev", __name__, url_prefix="/dev")
 
 
-@dev_bp.get("/mailbox")
 def mailbox() -> str:
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
     return render_template("dev/mailbox.html", messages=messages)
 
 
-@dev_bp.get("/mailbox/<int:message_id>")
 def message(message_id: int) -> str:
     row = db.get_or_404(OutboxMessage, message_id)
     return render_template("dev/message.html", message=row)
 
 
-@dev_bp.get("/mailbox/<int:message_id>/invite.ics")
 def calendar(message_id: int) -> Response:
     row = db.get_or_404(OutboxMessage, message_id)
     if not row.calendar:
@@ -37,3 +34,13 @@ def init_app(app: Flask) -> None:
     """Only in development, and only while no SMTP server is configured: it shows everyone's mail."""
     if app.config["ENV_NAME"] == "development" and not app.config.get("MAIL_SERVER"):
         app.register_blueprint(dev_bp)
+
+
+_ROUTES = [
+    ("/mailbox", mailbox, ["GET"]),
+    ("/mailbox/<int:message_id>", message, ["GET"]),
+    ("/mailbox/<int:message_id>/invite.ics", calendar, ["GET"]),
+]
+
+for rule, handler, methods in _ROUTES:
+    dev_bp.add_url_rule(rule, view_func=handler, methods=methods)

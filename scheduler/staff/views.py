@@ -55,7 +55,6 @@ def require_admin() -> None:
         abort(403)
 
 
-@staff_bp.route("/", methods=["GET", "POST"])
 def index() -> str | Response | tuple[str, int]:
     form = StaffForm()
     if form.validate_on_submit() and (
@@ -76,3 +75,11 @@ def index() -> str | Response | tuple[str, int]:
         return redirect(url_for(".index"))
     users = db.session.scalars(sa.select(User).order_by(User.name)).all()
     return render_template("staff/index.html", form=form, users=users), 400 if form.errors else 200
+
+
+_ROUTES = [
+    ("/", index, ["GET", "POST"]),
+]
+
+for rule, handler, methods in _ROUTES:
+    staff_bp.add_url_rule(rule, view_func=handler, methods=methods)
