@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
-
-import sqlalchemy as sa
 
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.recurrence import RecurrenceRule
 from tests.factories import create_group, create_series
+from tests.statements import count_queries
 
 DUTCH = {"Accept-Language": "nl"}  # Dutch page: 24-hour clock and Dutch words
 WEEKLY_TUESDAY = RecurrenceRule(freq="weekly", weekdays=(1,))
@@ -201,20 +198,6 @@ def test_no_video_link_on_the_schedule(client, frozen_now):
     )
     html = get_schedule(client)
     assert "secret-room" not in html and "4321" not in html
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def add_meetings(n: int, start: int = 0) -> None:
