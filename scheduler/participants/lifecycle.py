@@ -15,6 +15,7 @@ from scheduler.notifications import calendar_updates, optouts, outbox
 from scheduler.participants import emails, links
 from scheduler.participants.allocation import advance, allocate, upcoming_seats, vacate
 from scheduler.participants.models import (
+    LIVE,
     Rsvp,
     RsvpScope,
     RsvpStatus,
@@ -22,8 +23,6 @@ from scheduler.participants.models import (
 )
 from scheduler.participants.tokens import Purpose
 from scheduler.rules import rule_error
-
-LIVE = (RsvpStatus.PENDING, RsvpStatus.AWAITING_APPROVAL, RsvpStatus.ACTIVE)
 
 
 def approve(rsvp: Rsvp) -> None:

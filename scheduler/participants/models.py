@@ -49,6 +49,7 @@ class SeatStatus(StrEnum):
 HOLDING = (SeatStatus.CONFIRMED, SeatStatus.OFFERED)
 # Seat states of people still expecting to come (or to get a seat).
 UPCOMING = (SeatStatus.CONFIRMED, SeatStatus.OFFERED, SeatStatus.WAITLISTED)
+LIVE = (RsvpStatus.PENDING, RsvpStatus.AWAITING_APPROVAL, RsvpStatus.ACTIVE)  # a sign-up that still counts
 
 
 class Participant(db.Model):

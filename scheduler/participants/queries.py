@@ -19,7 +19,7 @@ from scheduler.integrations.provisioning import join_url_for
 from scheduler.meetings.models import Group, MemberRole, Occurrence, OccurrenceStatus, Series
 from scheduler.meetings.permissions import membership_role
 from scheduler.participants import links
-from scheduler.participants.models import UPCOMING, Participant, Rsvp, RsvpScope, RsvpStatus, Seat, SeatStatus
+from scheduler.participants.models import LIVE, UPCOMING, Participant, Rsvp, RsvpScope, RsvpStatus, Seat, SeatStatus
 
 SESSIONS_SHOWN = 8
 STATUS_ORDER = [SeatStatus.CONFIRMED, SeatStatus.OFFERED, SeatStatus.WAITLISTED, SeatStatus.SKIPPED]
@@ -55,7 +55,7 @@ def my_meetings(participant: Participant) -> list[MeetingLines]:
     """
     rsvps = db.session.scalars(
         sa.select(Rsvp)
-        .where(Rsvp.participant_id == participant.id, Rsvp.status.in_(["pending", "awaiting_approval", "active"]))
+        .where(Rsvp.participant_id == participant.id, Rsvp.status.in_(LIVE))
         .options(so.joinedload(Rsvp.series).joinedload(Series.group))
         .order_by(Rsvp.created_at, Rsvp.id)
     ).all()
@@ -98,7 +98,8 @@ def confirmed_sessions(participant: Participant) -> list[tuple[Rsvp, Occurrence]
         .join(Seat, Seat.rsvp_id == Rsvp.id)
         .join(Occurrence, Occurrence.id == Seat.occurrence_id)
         .where(Rsvp.participant_id == participant.id, Rsvp.status == RsvpStatus.ACTIVE)
-        .where(Seat.status == SeatStatus.CONFIRMED, Occurrence.end > clock.now(), Occurrence.status == "scheduled")
+        .where(Seat.status == SeatStatus.CONFIRMED, Occurrence.end > clock.now())
+        .where(Occurrence.status == OccurrenceStatus.SCHEDULED)
         .order_by(Occurrence.start)
     ).all()
     return [(rsvp, occurrence) for rsvp, occurrence in rows]
