@@ -22,7 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     _configure(app, overrides or {})
 
-    from scheduler import errors, i18n, logging_setup, web
+    from scheduler import errors, i18n, logging_setup, security_headers, web
     from scheduler.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     logging_setup.init_app(app)
@@ -35,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     web.init_app(app)
+    security_headers.init_app(app)
 
     from scheduler import models  # noqa: F401 - registers every table on the metadata
     from scheduler.auth import auth_bp

@@ -48,6 +48,7 @@ class DefaultConfig:
     MAIL_MAX_ATTEMPTS = 8
     MAIL_BATCH_SIZE = 50
     MAIL_MESSAGE_ID_DOMAIN = "scheduler.invalid"
+    DEV_MAILBOX: bool | None = None  # /dev/mailbox; None: on in development without MAIL_SERVER, never in production
 
     # Participants: RSVP by email link.
     RSVP_CONFIRM_HOURS = 48  # how long a confirmation link works

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,6 +12,7 @@ from werkzeug.wrappers import Response
 from scheduler import timefmt
 from scheduler.extensions import babel
 from scheduler.locales import LANGUAGE_NAMES, is_valid_zone, zone_choices
+from scheduler.redirects import redirect_to_local
 
 LANG_COOKIE = "lang"
 TZ_COOKIE = "tz"
@@ -66,25 +66,16 @@ def viewer_timezone_known() -> bool:
     return (current_user.is_authenticated) or is_valid_zone(request.cookies.get(TZ_COOKIE, ""))
 
 
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("public.schedule")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("public.schedule")
-    return target
-
-
 def switch_language(code: str) -> Response:
     """Remembers a language choice (a preference cookie, not data) and returns to the page."""
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect_to_local(request.args.get("next"), "public.schedule")
     if code in supported_languages():
         response.set_cookie(LANG_COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
     return response
 
 
 def switch_timezone() -> Response:
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect_to_local(request.args.get("next"), "public.schedule")
     zone = request.args.get("tz", "")
     if is_valid_zone(zone):
         response.set_cookie(TZ_COOKIE, zone, max_age=COOKIE_MAX_AGE, samesite="Lax")

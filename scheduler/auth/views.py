@@ -12,6 +12,7 @@ from scheduler.auth.forms import LoginForm, SettingsForm
 from scheduler.auth.models import User
 from scheduler.extensions import db, limiter, login_manager
 from scheduler.i18n import N_
+from scheduler.redirects import redirect_to_local
 from scheduler.web import FAILED, transact
 
 auth_bp = Blueprint("auth", __name__)
@@ -47,10 +48,7 @@ def login() -> str | Response:
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("organizer.dashboard")
-            return redirect(target)
+            return redirect_to_local(request.args.get("next"), "organizer.dashboard")
         flash(_("That email and password do not match an account."), "error")
     return render_template("auth/login.html", form=form)
 

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+
 import sqlalchemy as sa
-from flask import Blueprint, Flask, Response, abort, render_template
+from flask import Blueprint, Flask, Response, abort, render_template, request
 
 from scheduler.extensions import db
 from scheduler.notifications.models import OutboxMessage
+from scheduler.security_headers import content_security_policy
 
 dev_bp = Blueprint("dev", __name__, url_prefix="/dev")
+# Emails carry inline styles (mail clients ignore style sheets); the preview iframe inherits this page's policy.
+MAILBOX_CSP = content_security_policy(style_src="'self' 'unsafe-inline'")
+
+
+@dev_bp.before_request
+def only_from_this_computer() -> None:
+    """Everyone's links are on these pages: answer only a browser on this machine."""
+    try:
+        loopback = ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        abort(404)
+
+
+@dev_bp.after_request
+def allow_email_styles(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = MAILBOX_CSP
+    return response
 
 
 def mailbox() -> str:
@@ -30,10 +54,20 @@ def calendar(message_id: int) -> Response:
     )
 
 
+def enabled(config: Mapping[str, Any]) -> bool:
+    """DEV_MAILBOX: None (the default) means on in development while no SMTP server is configured."""
+    if config.get("DEV_MAILBOX") is None:
+        return config["ENV_NAME"] == "development" and not config.get("MAIL_SERVER")
+    return bool(config["DEV_MAILBOX"])
+
+
 def init_app(app: Flask) -> None:
-    """Only in development, and only while no SMTP server is configured: it shows everyone's mail."""
-    if app.config["ENV_NAME"] == "development" and not app.config.get("MAIL_SERVER"):
-        app.register_blueprint(dev_bp)
+    """It shows everyone's mail: only in development, and production refuses to start with it."""
+    if not enabled(app.config):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("Refusing to start in production with DEV_MAILBOX on: it shows everyone's email.")
+    app.register_blueprint(dev_bp)
 
 
 _ROUTES = [

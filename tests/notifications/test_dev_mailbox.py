@@ -44,3 +44,31 @@ def test_no_mailbox_when_smtp_is_configured_or_outside_development(database_url)
     for overrides in ({"ENV_NAME": "development", "MAIL_SERVER": "smtp.example.org"}, {"ENV_NAME": "testing"}):
         app = create_app(base_config(database_url) | overrides)
         assert app.test_client().get("/dev/mailbox").status_code == 404
+
+
+def _dev_app(database_url, **config):
+    return create_app(base_config(database_url) | {"ENV_NAME": "development", "TESTING": False} | config)
+
+
+def test_the_mailbox_answers_only_on_this_computer(database_url):
+    app = _dev_app(database_url)
+    with app.app_context():
+        db.create_all()
+        local = app.test_client().get("/dev/mailbox")
+        assert local.status_code == 200
+        assert "answers only a browser on this computer" in local.get_data(as_text=True)
+        remote = app.test_client().get("/dev/mailbox", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert remote.status_code == 404
+        assert app.test_client().get("/dev/mailbox", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def test_production_refuses_to_start_with_the_mailbox(database_url):
+    import pytest
+
+    with pytest.raises(RuntimeError, match="DEV_MAILBOX"):
+        create_app(base_config(database_url) | {"ENV_NAME": "production", "DEV_MAILBOX": True})
+    app = _dev_app(database_url, DEV_MAILBOX=False)
+    assert "dev.mailbox" not in app.view_functions
