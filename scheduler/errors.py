@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import logging
+
+import sqlalchemy.exc as sa_exc
 from flask import Flask, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from scheduler.extensions import db
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+# The database is unreachable, restarting, or dropped our connection: nothing was saved, try again shortly.
+UNAVAILABLE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, sa_exc.DisconnectionError)
+
+
+def _database_unavailable(error: Exception) -> Response:
+    """A friendly 503 with Retry-After; the request's transaction is rolled back, so nothing is half-written."""
+    log.warning("database unavailable: %s", type(error).__name__)
+    try:
+        db.session.rollback()
+    except sa_exc.SQLAlchemyError:
+        db.session.remove()
+    message = _("The service is busy for a moment. Nothing was changed. Please try again in a few seconds.")
+    try:
+        body = render_template("errors/error.html", code=503, message=message)
+    except sa_exc.SQLAlchemyError:  # the page itself needed the database
+        db.session.remove()
+        body = message
+    response = Response(body, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +48,9 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         page = render_template("personal/link_problem.html", message=error.message)
         return private_headers(make_response(page, error.status))
+
+    for error_type in UNAVAILABLE_ERRORS:
+        app.register_error_handler(error_type, _database_unavailable)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
