@@ -12,6 +12,10 @@ from scheduler.meetings.models import Group
 from tests.conftest import postgres_backend
 from tests.factories import create_group
 
+TERMINATE_OTHERS = sa.text(
+    "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = :d and pid <> pg_backend_pid()"
+)
+
 
 def test_pre_ping_is_on_by_default(app):
     assert db.engine.pool._pre_ping
@@ -44,12 +48,7 @@ def test_requests_succeed_after_postgres_drops_every_connection(app, client):
     database = db.engine.url.database
     admin = sa.create_engine(db.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        killed = conn.execute(
-            sa.text(
-                "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = :d and pid <> pg_backend_pid()"
-            ),
-            {"d": database},
-        ).scalar()
+        killed = conn.execute(TERMINATE_OTHERS, {"d": database}).scalar()
     admin.dispose()
     assert killed >= 1
     for _ in range(3):
