@@ -21,6 +21,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     _configure(app, overrides or {})
+    from scheduler.inputs import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     from scheduler import errors, i18n, logging_setup, security_headers, web
     from scheduler.extensions import csrf, db, limiter, login_manager, mail, migrate

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from scheduler.inputs import EARLIEST_DATE, LATEST_DATE, MAX_INT, bounded_id, date_in_range, one_line
 from scheduler.locales import LANGUAGE_NAMES, is_valid_zone
 
 
@@ -32,6 +33,42 @@ LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 def options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def one_line_filter(value: str | None) -> str | None:
+    """Names and titles: control characters become spaces, once, at input (see scheduler.inputs.one_line)."""
+    return one_line(value) if isinstance(value, str) else value
+
+
+class IntegerField(wtforms.IntegerField):
+    """An integer that fits the database: anything past MAX_INT is "Not a valid integer value." (a 400, not a 500)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > MAX_INT:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+
+
+class DateField(wtforms.DateField):
+    """A date between EARLIEST_DATE and LATEST_DATE, which every calendar library can do arithmetic on."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not date_in_range(self.data):
+            self.data = None
+            raise ValueError(
+                self.gettext("Enter a date between %(min)s and %(max)s.")
+                % {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+            )
+
+
+def id_or_none(value: object) -> int | None:
+    """`coerce` for id choices: a tampered or out-of-range id becomes None, which no choice matches."""
+    try:
+        return bounded_id(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def validate_zone(form: wtforms.Form, field: wtforms.StringField) -> None:
@@ -81,6 +118,7 @@ def _wtforms_messages() -> None:  # pragma: no cover - never called; lists the m
     gettext("Date must be at least %(min)s.")
     gettext("Date must be at most %(max)s.")
     gettext("Date must be between %(min)s and %(max)s.")
+    gettext("Enter a date between %(min)s and %(max)s.")
     gettext("Invalid CSRF Token.")
     gettext("CSRF token missing.")
     gettext("CSRF failed.")

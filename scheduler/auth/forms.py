@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
+from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, one_line_filter, options, validate_zone
 
 
 class LoginForm(BaseForm):
@@ -12,6 +12,6 @@ class LoginForm(BaseForm):
 
 
 class SettingsForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[one_line_filter], validators=[DataRequired(), Length(max=120)])
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), validate_zone])
     language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))

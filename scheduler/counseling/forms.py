@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FieldList, FormField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from scheduler.counseling.curriculum import TOPIC_MAX
 from scheduler.counseling.notices import MESSAGE_MAX
-from scheduler.forms_base import BaseForm, SubForm
+from scheduler.forms_base import BaseForm, DateField, IntegerField, SubForm
 
 
 class ActionForm(BaseForm):

@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -26,7 +24,15 @@ from wtforms.validators import (
     Regexp,
 )
 
-from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
+from scheduler.forms_base import (
+    LANGUAGE_CHOICES,
+    BaseForm,
+    DateField,
+    IntegerField,
+    one_line_filter,
+    options,
+    validate_zone,
+)
 from scheduler.meetings import services
 from scheduler.meetings.models import SeriesKind, Topic, Visibility
 
@@ -54,7 +60,7 @@ def topic_choices() -> list[SelectChoice]:
 
 
 class GroupForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[one_line_filter], validators=[DataRequired(), Length(max=120)])
     slug = StringField(
         _l("Web address"),
         validators=[
@@ -80,7 +86,9 @@ class GroupForm(BaseForm):
     discreet = BooleanField(
         _l("Discreet emails and calendar titles (nothing about the topic on a lock screen)"), default=True
     )
-    helpline = StringField(_l("Helpline line shown in every message"), validators=[Optional(), Length(max=300)])
+    helpline = StringField(
+        _l("Helpline line shown in every message"), filters=[one_line_filter], validators=[Optional(), Length(max=300)]
+    )
 
 
 class MemberForm(BaseForm):

@@ -9,11 +9,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     FieldList,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -34,7 +32,16 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from scheduler import clock
-from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, SubForm, options, validate_zone
+from scheduler.forms_base import (
+    LANGUAGE_CHOICES,
+    BaseForm,
+    DateField,
+    IntegerField,
+    SubForm,
+    one_line_filter,
+    options,
+    validate_zone,
+)
 from scheduler.meetings import recurrence, reminder_offsets, services
 from scheduler.meetings.forms import kind_choices
 from scheduler.meetings.models import Access, Series, SeriesKind, SeriesStatus, SpeakerRole
@@ -66,19 +73,19 @@ def optional_int(value: Any) -> int | None:
 
 
 class SpeakerForm(SubForm):
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[one_line_filter], validators=[Optional(), Length(max=120)])
     role = SelectField(
         _l("Role"),
         choices=options([(SpeakerRole.SPEAKER, _l("Speaker")), (SpeakerRole.MODERATOR, _l("Moderator"))]),
         default=SpeakerRole.SPEAKER,
     )
-    title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
-    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=160)])
+    title = StringField(_l("Job title"), filters=[one_line_filter], validators=[Optional(), Length(max=120)])
+    affiliation = StringField(_l("Affiliation"), filters=[one_line_filter], validators=[Optional(), Length(max=160)])
     email = EmailField(_l("Email (optional, for their invitation)"), validators=[Optional(), Email(), Length(max=254)])
 
 
 class SeriesForm(BaseForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=150)])
+    title = StringField(_l("Title"), filters=[one_line_filter], validators=[DataRequired(), Length(max=150)])
     kind = SelectField(_l("Kind of meeting"), choices=kind_choices, default=SeriesKind.PEER_SUPPORT)
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     access = RadioField(

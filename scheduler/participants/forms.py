@@ -6,21 +6,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
+from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, id_or_none, options, validate_zone
 from scheduler.participants.inputs import RsvpInput
 from scheduler.participants.models import NAME_MAX, NOTE_MAX, RsvpScope
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
-
-
-def _int_or_none(value: object) -> int | None:
-    """Tampered session ids become None; the service then asks to choose one of the upcoming sessions."""
-    try:
-        return int(value) if value not in (None, "") else None  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return None
 
 
 class ProfileFields(BaseForm):
@@ -63,7 +55,7 @@ class RsvpForm(ProfileFields):
         default=RsvpScope.SERIES,
         validators=[DataRequired(message=_l("Choose all upcoming sessions or only one session."))],
     )
-    occurrence_id = SelectField(_l("The session"), coerce=_int_or_none, validators=[Optional()], validate_choice=False)
+    occurrence_id = SelectField(_l("The session"), coerce=id_or_none, validators=[Optional()], validate_choice=False)
     note = TextAreaField(
         _l("A short note for the host (optional)"),
         filters=[_strip],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from scheduler.inputs import one_line
 from scheduler.locales import is_valid_zone
 from scheduler.participants.models import NAME_MAX, RsvpScope
 
@@ -26,7 +26,7 @@ class RsvpInput:
 
 
 def clean_name(name: str) -> str:
-    return " ".join("".join(c for c in name if unicodedata.category(c)[0] != "C").split())
+    return one_line(name)
 
 
 def check_profile(display_name: str, timezone: str, language: str) -> dict[str, list[str]]:

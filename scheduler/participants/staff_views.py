@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from scheduler.inputs import bounded_id
 from scheduler.meetings import permissions
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.participants import allocation, lifecycle, queries
@@ -74,7 +75,7 @@ def rsvp_action(rsvp_id: int, action: str) -> Response:
     if service is None:
         abort(404)
     transact(lambda: service(rsvp), done=str(DONE[action]))
-    back = request.form.get("occurrence_id", type=int)
+    back = request.form.get("occurrence_id", type=bounded_id)
     if back:
         return redirect(url_for("participants.occurrence_people", occurrence_id=back), code=303)
     return redirect(url_for("participants.series_people", series_id=series.id), code=303)

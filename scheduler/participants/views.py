@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from scheduler.extensions import limiter
 from scheduler.i18n import format_when, viewer_timezone, viewer_timezone_known
+from scheduler.inputs import bounded_id
 from scheduler.meetings.models import SeriesStatus
 from scheduler.participants import signup
 from scheduler.participants.forms import RsvpForm
@@ -35,7 +36,7 @@ def rsvp(series_id: int) -> ViewResult:
     if request.method == "GET":
         form.timezone.data = viewer_timezone() if viewer_timezone_known() else ""
         form.language.data = str(get_locale() or "en")
-        chosen = request.args.get("session", type=int)
+        chosen = request.args.get("session", type=bounded_id)
         form.occurrence_id.data = (
             chosen if chosen in {o.id for o in sessions} else (sessions[0].id if sessions else None)
         )

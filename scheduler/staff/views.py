@@ -14,14 +14,14 @@ from wtforms.validators import DataRequired, Email, Length
 from scheduler.auth import services as accounts
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
-from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, options, validate_zone
+from scheduler.forms_base import LANGUAGE_CHOICES, BaseForm, one_line_filter, options, validate_zone
 from scheduler.web import FAILED, transact
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 class StaffForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[one_line_filter], validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         _l("Role"),
