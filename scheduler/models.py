@@ -7,9 +7,11 @@ from scheduler.meetings.models import Group, GroupMembership, Occurrence, Series
 from scheduler.notifications.models import OutboxMessage
 from scheduler.notifications.optouts import ReminderOptOut
 from scheduler.participants.models import LinkToken, Participant, Rsvp, Seat, SeatCounter
+from scheduler.public.versions import ChangeCounter
 
 __all__ = [
     "Attendance",
+    "ChangeCounter",
     "Group",
     "GroupMembership",
     "LinkToken",

@@ -166,7 +166,11 @@ class Occurrence(db.Model):
     """One session of a series. RSVPs, attendance and reminders attach here."""
 
     __tablename__ = "occurrences"
-    __table_args__ = (sa.UniqueConstraint("series_id", "original_start"), one_of("status", OccurrenceStatus))
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "original_start"),
+        one_of("status", OccurrenceStatus),
+        sa.Index("ix_occurrences_series_start", "series_id", "start"),  # a meeting's next sessions
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     series_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), index=True)

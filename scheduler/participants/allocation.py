@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
 from scheduler import clock
 from scheduler.extensions import db
@@ -51,20 +52,44 @@ def bookable_sessions(series: Series, limit: int | None = None) -> list[Occurren
 
 def claim(rsvp: Rsvp, occurrence: Occurrence) -> None:
     """A seat in one session for this RSVP, or a waitlist place when the session is full. Idempotent."""
+    claim_many(rsvp, [occurrence.id])
+
+
+def claim_many(rsvp: Rsvp, occurrence_ids: list[int]) -> None:
+    """Seats (or waitlist places when full) in several sessions, given in start order, in a constant number of
+    statements. Idempotent: sessions where the RSVP already holds a seat or a waitlist place are left alone."""
+    if not occurrence_ids:
+        return
     now = clock.now()
-    values = {"participant_id": rsvp.participant_id, "status": SeatStatus.WAITLISTED, "queued_at": now}
-    inserted = seats.insert_ignore(
-        Seat, {"rsvp_id": rsvp.id, "occurrence_id": occurrence.id, **values}, ["rsvp_id", "occurrence_id"]
+    queued = {"participant_id": rsvp.participant_id, "status": SeatStatus.WAITLISTED, "queued_at": now}
+    rows = [{"rsvp_id": rsvp.id, "occurrence_id": i, **queued} for i in occurrence_ids]
+    new = seats.insert_many_ignore(Seat, rows, ["rsvp_id", "occurrence_id"])
+    back = (
+        []
+        if len(new) == len(occurrence_ids)
+        else db.session.scalars(  # skipped or released before: back in the queue
+            sa.update(Seat)
+            .where(
+                Seat.rsvp_id == rsvp.id,
+                Seat.occurrence_id.in_(occurrence_ids),
+                Seat.status.in_((SeatStatus.SKIPPED, SeatStatus.RELEASED)),
+            )
+            .values(status=SeatStatus.WAITLISTED, queued_at=now, updated_at=now)
+            .returning(Seat.occurrence_id)
+            .execution_options(synchronize_session=False)
+        )
     )
-    seat = db.session.scalars(
-        sa.select(Seat)
-        .where(Seat.rsvp_id == rsvp.id, Seat.occurrence_id == occurrence.id)
-        .execution_options(populate_existing=True)
-    ).one()
-    if not inserted and not move(seat, (SeatStatus.SKIPPED, SeatStatus.RELEASED), SeatStatus.WAITLISTED, queued_at=now):
-        return  # it already has a seat or a waitlist place
-    if seats.take(occurrence.id, rsvp.series.capacity):
-        move(seat, (SeatStatus.WAITLISTED,), SeatStatus.CONFIRMED)
+    wanted = {*new, *back}
+    won = seats.take_many([i for i in occurrence_ids if i in wanted], rsvp.series.capacity)
+    if won:
+        db.session.execute(
+            sa.update(Seat)
+            .where(Seat.rsvp_id == rsvp.id, Seat.occurrence_id.in_(won), Seat.status == SeatStatus.WAITLISTED)
+            .values(status=SeatStatus.CONFIRMED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    for seat in [o for o in db.session.identity_map.values() if isinstance(o, Seat) and o.rsvp_id == rsvp.id]:
+        db.session.expire(seat)  # the statements above bypassed the ORM
 
 
 def allocate(rsvp: Rsvp, *, keep_skipped: bool = False) -> None:
@@ -77,11 +102,10 @@ def allocate(rsvp: Rsvp, *, keep_skipped: bool = False) -> None:
             )
         )
     if rsvp.scope == RsvpScope.SERIES:
-        wanted = [o for o in bookable_sessions(rsvp.series) if o.id not in skipped]
+        wanted = [o.id for o in bookable_sessions(rsvp.series) if o.id not in skipped]
     else:
-        wanted = [o for o in bookable_sessions(rsvp.series) if o.id == rsvp.occurrence_id]
-    for occurrence in wanted:  # in start order, the same order for everyone: no lock-order deadlocks
-        claim(rsvp, occurrence)
+        wanted = [o.id for o in bookable_sessions(rsvp.series) if o.id == rsvp.occurrence_id]
+    claim_many(rsvp, wanted)  # in start order, the same order for everyone: no lock-order deadlocks
 
 
 def vacate(seat: Seat, status: SeatStatus) -> None:
@@ -177,14 +201,19 @@ def upcoming_seats(rsvp: Rsvp) -> list[Seat]:
 
 def advance(rsvp: Rsvp, old: Iterable[str], new: RsvpStatus) -> bool:
     """RSVP state change, only from one of the `old` states; False when another request got there first."""
-    result = db.session.execute(
+    row = db.session.execute(
         sa.update(Rsvp)
         .where(Rsvp.id == rsvp.id, Rsvp.status.in_(list(old)))
         .values(status=new, version=Rsvp.version + 1, updated_at=clock.now())
+        .returning(Rsvp.status, Rsvp.version, Rsvp.updated_at)
         .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(rsvp)
-    return int(result.rowcount or 0) == 1  # type: ignore[attr-defined]
+    ).first()
+    if row is None:
+        db.session.refresh(rsvp)  # another request got there first: show its outcome
+        return False
+    for key, value in row._mapping.items():  # the new values, without reloading the row and its relations
+        set_committed_value(rsvp, key, value)
+    return True
 
 
 def move(seat: Seat, old: Iterable[str], new: SeatStatus, **values: Any) -> bool:

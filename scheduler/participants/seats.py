@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler.db import Base
 from scheduler.extensions import db
+from scheduler.meetings.models import Occurrence
 from scheduler.participants.models import SeatCounter
 
 _NO_SYNC = {"synchronize_session": False}
@@ -42,6 +43,18 @@ def insert_ignore(model: type[Base], values: dict[str, Any], unique: list[str]) 
     return True
 
 
+def insert_many_ignore(model: type[Base], rows: list[dict[str, Any]], unique: list[str]) -> list[Any]:
+    """One multi-row INSERT ... ON CONFLICT DO NOTHING; returns the value of the last `unique` column of each
+    row it inserted (rows whose key existed are skipped)."""
+    if not rows:
+        return []
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__
+    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=unique)
+    return list(db.session.connection().execute(statement.returning(table.c[unique[-1]])).scalars())
+
+
 def _ensure_counter(occurrence_id: int) -> None:
     insert_ignore(SeatCounter, {"occurrence_id": occurrence_id, "taken": 0}, ["occurrence_id"])
 
@@ -58,6 +71,34 @@ def take(occurrence_id: int, capacity: int | None) -> bool:
     if capacity is not None:
         statement = statement.where(SeatCounter.taken < capacity)
     return int(db.session.execute(statement).rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+def take_many(occurrence_ids: Iterable[int], capacity: int | None) -> set[int]:
+    """Claim one seat in each of several occurrences (given in start order) in two statements; returns the
+    occurrences where a seat was won.
+
+    The counters are created if missing, then locked in start order (the order every claimer uses, so two
+    claimers cannot deadlock) and raised only where `taken < capacity`, re-checked under the row lock."""
+    ids = list(dict.fromkeys(occurrence_ids))
+    if not ids:
+        return set()
+    insert_many_ignore(SeatCounter, [{"occurrence_id": i, "taken": 0} for i in ids], ["occurrence_id"])
+    free = sa.true() if capacity is None else SeatCounter.taken < capacity
+    locked = (
+        sa.select(SeatCounter.occurrence_id)
+        .join(Occurrence, Occurrence.id == SeatCounter.occurrence_id)
+        .where(SeatCounter.occurrence_id.in_(ids), free)
+        .order_by(Occurrence.start, Occurrence.id)
+        .with_for_update(of=SeatCounter)
+    )
+    statement = (
+        sa.update(SeatCounter)
+        .where(SeatCounter.occurrence_id.in_(locked.scalar_subquery()), free)
+        .values(taken=SeatCounter.taken + 1)
+        .returning(SeatCounter.occurrence_id)
+        .execution_options(**_NO_SYNC)
+    )
+    return set(db.session.scalars(statement))
 
 
 def release(occurrence_id: int) -> None:

@@ -21,6 +21,7 @@ from scheduler.participants.allocation import advance, allocate, bookable_sessio
 from scheduler.participants.inputs import RsvpInput, check_profile, clean_name, normalized_email
 from scheduler.participants.models import (
     NOTE_MAX,
+    LinkToken,
     Participant,
     Rsvp,
     RsvpScope,
@@ -104,16 +105,20 @@ def request_rsvp(series: Series, data: RsvpInput) -> None:
 
 def pending_confirmation(secret: str) -> Rsvp:
     """What a confirmation link would confirm (for the GET page). Changes nothing."""
+    return _pending(secret)[1]
+
+
+def _pending(secret: str) -> tuple[LinkToken, Rsvp]:
     token = links.resolve(Purpose.CONFIRM, secret)
     rsvp = db.session.get(Rsvp, token.rsvp_id) if token.rsvp_id else None
     if rsvp is None or rsvp.status != RsvpStatus.PENDING:
         raise links.LinkError("used")
-    return rsvp
+    return token, rsvp
 
 
 def confirm(secret: str) -> ConfirmOutcome:
-    rsvp = pending_confirmation(secret)
-    links.use_once(links.resolve(Purpose.CONFIRM, secret))
+    token, rsvp = _pending(secret)
+    links.use_once(token)
     approval = needs_approval(rsvp.series)
     if not advance(rsvp, (RsvpStatus.PENDING,), RsvpStatus.AWAITING_APPROVAL if approval else RsvpStatus.ACTIVE):
         raise links.LinkError("used")

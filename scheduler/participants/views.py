@@ -44,7 +44,7 @@ def rsvp(series_id: int) -> ViewResult:
     elif (
         form.validate_on_submit() and transact(lambda: signup.request_rsvp(series, form.to_input()), form) is not FAILED
     ):
-        return redirect(url_for(".rsvp_sent", series_id=series.id))
+        return redirect(url_for(".rsvp_sent", series_id=series_id))  # no reload after commit
     status = 400 if request.method == "POST" else 200
     return render_template(
         "participants/rsvp_form.html",

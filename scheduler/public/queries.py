@@ -13,10 +13,14 @@ import sqlalchemy.orm as so
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings.models import Group, Occurrence, OccurrenceStatus, Series, SeriesStatus, Visibility
+from scheduler.meetings.services import MAX_DURATION_MINUTES
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 60
 MEETING_PAGE_SESSIONS = 8
+PAGE_SIZE = 40  # sessions per schedule page, whatever the size of the network
+# No session lasts longer than this, so "has not ended" can be bounded below on `start` and use its index.
+LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -29,10 +33,28 @@ class ScheduleFilters:
     kind: str | None = None
 
 
-def schedule_occurrences(filters: ScheduleFilters, now: datetime | None = None) -> Sequence[Occurrence]:
-    """Sessions (cancelled ones included) of published meetings of public groups that have not ended
-    and start within `filters.days` days, in start order. Two statements: occurrences joined with
-    their series and group, then the speakers of those series."""
+@dataclass(frozen=True)
+class SchedulePage:
+    occurrences: Sequence[Occurrence]
+    has_more: bool
+
+
+def not_ended(now: datetime) -> sa.ColumnElement[bool]:
+    """Sessions that have not ended, bounded on `start` so the index on it (alone or after series_id) is used."""
+    return sa.and_(Occurrence.start > now - LONGEST_SESSION, Occurrence.end > now)
+
+
+def schedule_page(
+    filters: ScheduleFilters,
+    *,
+    windows: Sequence[tuple[datetime, datetime]] | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> SchedulePage:
+    """One page of sessions (cancelled ones included) of published meetings of public groups that have not
+    ended and start within `filters.days` days, in start order; `windows` (UTC start ranges) narrow it to some
+    days. Two statements: sessions joined with their meeting and group, then the speakers of those meetings."""
     now = now or clock.now()
     query = (
         sa.select(Occurrence)
@@ -41,22 +63,26 @@ def schedule_occurrences(filters: ScheduleFilters, now: datetime | None = None) 
         .where(
             Series.status == SeriesStatus.PUBLISHED,
             Group.visibility == Visibility.PUBLIC,
-            Occurrence.end > now,
+            not_ended(now),
             Occurrence.start < now + timedelta(days=filters.days),
         )
-        .options(
-            so.contains_eager(Occurrence.series).contains_eager(Series.group),
-            so.contains_eager(Occurrence.series).selectinload(Series.speakers),
-        )
-        .order_by(Occurrence.start, Series.title, Occurrence.id)
+        .options(so.contains_eager(Occurrence.series).contains_eager(Series.group))
+        .order_by(Occurrence.start, Occurrence.id)  # the index order: the database stops after one page
+        .offset((page - 1) * size)
+        .limit(size + 1)
     )
+    if windows is not None:
+        query = query.where(
+            sa.or_(sa.false(), *(sa.and_(Occurrence.start >= a, Occurrence.start < b) for a, b in windows))
+        )
     if filters.topic:
         query = query.where(Group.topic == filters.topic)
     if filters.language:
         query = query.where(Series.language == filters.language)
     if filters.kind:
         query = query.where(Series.kind == filters.kind)
-    return db.session.scalars(query).unique().all()
+    rows = db.session.scalars(query).unique().all()
+    return SchedulePage(occurrences=rows[:size], has_more=len(rows) > size)
 
 
 def meeting(series_id: int) -> Series | None:
@@ -81,7 +107,7 @@ def upcoming_sessions(
     return list(
         db.session.scalars(
             sa.select(Occurrence)
-            .where(Occurrence.series_id == series.id, Occurrence.end > now)
+            .where(Occurrence.series_id == series.id, not_ended(now))
             .order_by(Occurrence.start, Occurrence.id)
             .limit(limit)
         )
@@ -113,7 +139,7 @@ def next_starts(series_ids: Sequence[int], now: datetime | None = None) -> dict[
         sa.select(Occurrence.series_id, sa.func.min(Occurrence.start))
         .where(
             Occurrence.series_id.in_(series_ids),
-            Occurrence.end > now,
+            not_ended(now),
             Occurrence.status != OccurrenceStatus.CANCELLED,
         )
         .group_by(Occurrence.series_id)

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from hashlib import sha256
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.lists import format_list
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.http import is_resource_modified
 
-from scheduler import timefmt
-from scheduler.i18n import format_clock, format_day, format_when, viewer_timezone, zone_label
-from scheduler.locales import LANGUAGE_NAMES, zone_choices
+from scheduler import clock, timefmt
+from scheduler.i18n import (
+    LANG_COOKIE,
+    format_clock,
+    format_day,
+    format_when,
+    viewer_timezone,
+    viewer_timezone_known,
+    zone_label,
+)
+from scheduler.locales import LANGUAGE_NAMES
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import Series, SeriesKind, SpeakerRole, Topic
-from scheduler.public import queries
+from scheduler.public import queries, versions
 
 public_bp = Blueprint("public", __name__)
 
@@ -42,15 +54,41 @@ FILTER_NOTES = {
     "kind": _l("We did not recognise the chosen kind of meeting, so all kinds are shown."),
     "weekday": _l("We did not recognise the chosen day of the week, so all days are shown."),
     "days": _l("The period must be a number of days from 1 to %(max)s, so the next %(days)s days are shown."),
+    "page": _l("We did not recognise the page number, so the first page is shown."),
 }
+MAX_PAGE = 1000
 
 
-def zone_names() -> tuple[str, ...]:
-    return zone_choices()
+# The time-zone suggestions on the schedule: a short list of the zones most people pick. Any valid IANA name can
+# still be typed, so the page does not carry all six hundred of them.
+COMMON_ZONES = (
+    "Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi", "America/Argentina/Buenos_Aires",
+    "America/Bogota", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Mexico_City",
+    "America/New_York", "America/Sao_Paulo", "America/Toronto", "Asia/Bangkok", "Asia/Dhaka", "Asia/Dubai",
+    "Asia/Hong_Kong", "Asia/Jakarta", "Asia/Jayapura", "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata",
+    "Asia/Makassar", "Asia/Manila", "Asia/Seoul", "Asia/Shanghai", "Asia/Singapore", "Asia/Tokyo",
+    "Atlantic/Azores", "Australia/Perth", "Australia/Sydney", "Europe/Amsterdam", "Europe/Berlin",
+    "Europe/Brussels", "Europe/Istanbul", "Europe/London", "Europe/Madrid", "Europe/Moscow", "Europe/Paris",
+    "Pacific/Auckland", "UTC",
+)  # fmt: skip
+PAGE_CACHE_SIZE = 256  # rendered schedule pages kept per process, keyed by their ETag
 
 
 def _locale() -> str:
     return str(get_locale() or "en")
+
+
+def _zone_label(tz: str, instant: datetime) -> str:
+    """zone_label, computed once per zone, offset and language (Babel's zone names are slow to look up)."""
+    local = instant.astimezone(ZoneInfo(tz))
+    key = (tz, _locale(), local.utcoffset(), local.dst())
+    cache: dict[tuple[object, ...], str] = _ZONE_LABELS
+    if key not in cache:
+        cache[key] = zone_label(tz, instant)
+    return cache[key]
+
+
+_ZONE_LABELS: dict[tuple[object, ...], str] = {}
 
 
 def kind_label(kind: str) -> str:
@@ -77,7 +115,7 @@ def both_zones(start: datetime, meeting_tz: str, *, full: bool = False) -> str:
     own_text = (
         format_when(start, meeting_tz, with_zone=False) if full or not same_day else format_clock(start, meeting_tz)
     )
-    zone = zone_label(meeting_tz, start)
+    zone = _zone_label(meeting_tz, start)
     if own.utcoffset() == theirs.utcoffset():
         return _("%(time)s %(zone)s", time=own_text, zone=zone)
     your_text = (
@@ -186,6 +224,29 @@ def schedule_in_words(series: Series) -> list[str]:
     return sentences
 
 
+def _parse_page(args: Mapping[str, str], notes: list[str]) -> int:
+    raw = (args.get("page") or "").strip()
+    if not raw:
+        return 1
+    if raw.isdecimal() and len(raw) <= 4 and 1 <= int(raw) <= MAX_PAGE:
+        return int(raw)
+    notes.append(str(FILTER_NOTES["page"]))
+    return 1
+
+
+def weekday_windows(weekday: int, days: int, zone: ZoneInfo, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The UTC start ranges of the given day of the week in the visitor's zone, from now over `days` days."""
+    first, last = now.astimezone(zone).date(), (now + timedelta(days=days)).astimezone(zone).date()
+    windows = []
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        if day.weekday() == weekday:
+            begin = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+            windows.append((begin, end))
+    return windows
+
+
 def _parse_filters(args: Mapping[str, str]) -> tuple[queries.ScheduleFilters, int | None, list[str]]:
     notes: list[str] = []
 
@@ -226,35 +287,105 @@ def _helpers() -> dict[str, object]:
     }
 
 
+def _page_cache() -> OrderedDict[str, str]:
+    return current_app.extensions.setdefault("public_schedule_pages", OrderedDict())
+
+
+def _page_etag(now: datetime, *parts: str) -> tuple[str, datetime] | None:
+    """A public page's version for anonymous visitors: the change counter, the minute (sessions end as time
+    passes), the visitor's zone, the query and `parts` (what else picks the language or the content).
+    None when the page is personal (signed in, or messages to show)."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return None
+    version, changed_at = versions.current()
+    minute = now.replace(second=0, microsecond=0)
+    key = "|".join(
+        (
+            str(version),
+            minute.isoformat(),
+            viewer_timezone(),
+            str(viewer_timezone_known()),
+            request.query_string.decode("latin-1"),
+            *parts,
+        )
+    )
+    return sha256(key.encode()).hexdigest()[:32], max(minute, changed_at or minute)
+
+
+def _conditional(body: str | None, etag: str, modified: datetime) -> Response:
+    response = Response(body, status=200 if body is not None else 304, mimetype="text/html")
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.headers["Cache-Control"] = "no-cache"  # always ask again; a matching ETag is answered with 304
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def _cached_page(tagged: tuple[str, datetime] | None, build: Callable[[], str]) -> Response | str:
+    """304 when the visitor has this version, else the page rendered once per version and kept (LRU)."""
+    if tagged is None:
+        return build()
+    etag, modified = tagged
+    if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
+        return _conditional(None, etag, modified)
+    cache = _page_cache()
+    if etag in cache:
+        cache.move_to_end(etag)
+    else:
+        cache[etag] = build()
+        while len(cache) > PAGE_CACHE_SIZE:
+            cache.popitem(last=False)
+    return _conditional(cache[etag], etag, modified)
+
+
 @public_bp.get("/")
-def schedule() -> str:
+def schedule() -> Response | str:
+    now = clock.now()
+    return _cached_page(_page_etag(now, "schedule", _locale()), lambda: _render_schedule(now))
+
+
+def _render_schedule(now: datetime) -> str:
     filters, weekday, notes = _parse_filters(request.args)
+    page = _parse_page(request.args, notes)
     viewer_zone = ZoneInfo(viewer_timezone())
+    windows = weekday_windows(weekday, filters.days, viewer_zone, now) if weekday is not None else None
+    found = queries.schedule_page(filters, windows=windows, page=page, now=now)
     days: list[tuple[date, datetime, list]] = []
-    for occurrence in queries.schedule_occurrences(filters):
+    for occurrence in found.occurrences:
         local = occurrence.start.astimezone(viewer_zone)
-        if weekday is not None and local.weekday() != weekday:
-            continue
         if not days or days[-1][0] != local.date():
             days.append((local.date(), occurrence.start, []))
         days[-1][2].append(occurrence)
+    args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
         "public/schedule.html",
         days=days,
         filters=filters,
         weekday=weekday,
         notes=notes,
+        page=page,
+        later_url=url_for("public.schedule", **args, page=page + 1) if found.has_more and page < MAX_PAGE else None,
+        earlier_url=url_for("public.schedule", **args, page=page - 1) if page > 1 else None,
+        meeting_path=url_for("public.meeting", series_id=0).removesuffix("0"),
+        group_path=url_for("public.group", slug="-").removesuffix("-"),
         weekday_names=timefmt.weekday_names(_locale()),
         day_choices=sorted({*DAY_CHOICES, filters.days}),
         topics=list(Topic),
         kinds=list(SeriesKind),
-        zone_names=zone_names(),
+        zone_names=COMMON_ZONES,
         **_helpers(),
     )
 
 
 @public_bp.get("/meetings/<int:series_id>")
-def meeting(series_id: int) -> str:
+def meeting(series_id: int) -> Response | str:
+    # The language may follow the group's, so the key holds what picks it rather than the resolved language.
+    language_inputs = (request.cookies.get(LANG_COOKIE, ""), request.headers.get("Accept-Language", ""))
+    tagged = _page_etag(clock.now(), "meeting", str(series_id), *language_inputs)
+    return _cached_page(tagged, lambda: _render_meeting(series_id))
+
+
+def _render_meeting(series_id: int) -> str:
     series = queries.meeting(series_id)
     if series is None:
         abort(404)

@@ -13,11 +13,13 @@ from flask import Flask
 
 from scheduler import clock, create_app
 from scheduler.extensions import db
+from scheduler.meetings.models import Series
 from scheduler.meetings.occurrences import extend_all_horizons
+from scheduler.meetings.recurrence import RecurrenceRule
 from scheduler.participants import allocation
 from scheduler.participants.models import Seat, SeatCounter
 from tests.conftest import base_config, dispose_engines
-from tests.factories import create_group
+from tests.factories import create_group, create_series
 from tests.participants.conftest import (
     ENGLISH,
     join_up,
@@ -29,6 +31,7 @@ from tests.participants.conftest import (
     seat_states,
     sign_up,
 )
+from tests.statements import count_queries
 
 
 def taken(occurrence_id: int) -> int:
@@ -49,9 +52,12 @@ def act(client, manage: str, seat: Seat, action: str):
 # --- 50 people confirming at once for 10 seats -------------------------------------------------------------------
 
 
-def crowd_confirms_at_once(app: Flask, people: int = 50, capacity: int = 10) -> Counter[str]:
+def crowd_confirms_at_once(app: Flask, people: int = 50, capacity: int = 10, *, weekly: bool = False) -> Counter[str]:
     client = app.test_client()
-    series = one_off(create_group(), capacity=capacity)
+    if weekly:  # every session of a weekly meeting: the seats of all of them are claimed in one go
+        series = create_series(create_group(), title="Weekly", capacity=capacity, language="en")
+    else:
+        series = one_off(create_group(), capacity=capacity)
     paths = []
     for n in range(people):
         assert sign_up(client, series, f"person{n}@example.org", f"Person {n}").status_code == 302
@@ -76,6 +82,11 @@ def crowd_confirms_at_once(app: Flask, people: int = 50, capacity: int = 10) -> 
         thread.join(timeout=120)
     assert not errors and statuses == [303] * people, (errors, Counter(statuses))
     assert taken(occurrence_id) == capacity
+    if weekly:  # every session: exactly `capacity` seats held, the counter agrees, everyone else waits
+        for session in occurrences(series):
+            states = Counter(db.session.scalars(sa.select(Seat.status).where(Seat.occurrence_id == session.id)))
+            assert states == {"confirmed": capacity, "waitlisted": people - capacity}, (session.start, states)
+            assert taken(session.id) == capacity
     return Counter(db.session.scalars(sa.select(Seat.status).where(Seat.occurrence_id == occurrence_id)))
 
 
@@ -109,6 +120,46 @@ def postgres_app(postgres_url: str) -> Iterator[Flask]:
 def test_fifty_confirmations_for_ten_seats_on_postgresql(postgres_app, frozen_now):
     assert db.engine.dialect.name == "postgresql"
     assert crowd_confirms_at_once(postgres_app) == {"confirmed": 10, "waitlisted": 40}
+
+
+def test_thirty_confirmations_for_every_session_of_a_weekly_meeting_on_sqlite(tmp_path, frozen_now):
+    app = create_app(base_config(f"sqlite:///{tmp_path / 'crowd.sqlite3'}"))
+    with app.app_context():
+        db.create_all()
+        try:
+            assert crowd_confirms_at_once(app, people=30, weekly=True) == {"confirmed": 10, "waitlisted": 20}
+        finally:
+            db.session.remove()
+            dispose_engines()
+
+
+@pytest.mark.postgres
+def test_fifty_confirmations_for_every_session_of_a_weekly_meeting_on_postgresql(postgres_app, frozen_now):
+    assert crowd_confirms_at_once(postgres_app, weekly=True) == {"confirmed": 10, "waitlisted": 40}
+
+
+def test_confirming_a_meeting_of_a_hundred_sessions_runs_a_bounded_number_of_statements(app, group, frozen_now):
+    """Seats are claimed set-wise: the statement count does not grow with the number of sessions."""
+    counts = {}
+    meetings = {
+        sessions: create_series(
+            group, title=f"Daily {sessions}", capacity=5, language="en", rule=RecurrenceRule("daily", count=sessions)
+        ).id
+        for sessions in (2, 120)
+    }
+    for n, (sessions, series_id) in enumerate(meetings.items()):
+        series = db.session.get(Series, series_id)
+        client = app.test_client()
+        email = f"count{n}@example.org"
+        assert sign_up(client, series, email).status_code == 302
+        path = last_mail(email, "rsvp_confirm").link("rsvp/confirm")
+        db.session.expunge_all()
+        with count_queries() as statements:
+            assert client.post(path, headers=ENGLISH).status_code == 303
+        counts[sessions] = len(statements)
+        assert Counter(s.status for s in rsvp_of(email).seats) == {"confirmed": sessions}
+    assert counts[120] == counts[2], counts
+    assert counts[120] <= 25, "\n".join(s[:150].replace("\n", " ") for s in statements)
 
 
 # --- the waitlist ------------------------------------------------------------------------------------------------

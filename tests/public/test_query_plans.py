@@ -1,0 +1,69 @@
+"""The hot queries of the public and participant pages use indexes, not a scan of every session ever held.
+
+On PostgreSQL with a history of tens of thousands of past sessions, the statements the pages really run are
+captured and EXPLAINed: none may scan the whole `occurrences` table."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from scheduler.extensions import db
+from scheduler.meetings.models import Occurrence, Series
+from tests.factories import create_group, create_series
+from tests.participants.conftest import form
+
+
+def add_history(series_ids: list[int], weeks: int, now) -> None:
+    rows = []
+    for series_id in series_ids:
+        for week in range(1, weeks + 1):
+            start = now - timedelta(weeks=week, minutes=series_id)
+            rows.append(
+                {
+                    "series_id": series_id,
+                    "original_start": start,
+                    "start": start,
+                    "end": start + timedelta(hours=1),
+                    "status": "scheduled",
+                    "updated_at": now,
+                }
+            )
+    db.session.execute(sa.insert(Occurrence), rows)
+    db.session.commit()
+
+
+@pytest.mark.postgres_backend
+def test_hot_queries_use_indexes_with_a_long_history(app, client, frozen_now):
+    assert db.engine.dialect.name == "postgresql"
+    group = create_group(name="Big network")
+    meetings = [create_series(group, title=f"Meeting {n}", capacity=10, language="en").id for n in range(40)]
+    others = [create_series(create_group(), title=f"Other {n}").id for n in range(10)]
+    add_history(meetings + others, 1000, frozen_now)  # 50,000 past sessions
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+    captured: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "occurrences" in statement and statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    series = db.session.get(Series, meetings[0])
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/").status_code == 200
+        assert client.get("/?weekday=2&page=2").status_code == 200
+        assert client.get(f"/meetings/{series.id}").status_code == 200
+        assert client.get(f"/groups/{group.slug}").status_code == 200
+        response = client.post(f"/meetings/{series.id}/rsvp", data=form("plan@example.org"))
+        assert response.status_code == 302
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(captured) >= 5
+    with db.engine.connect() as conn:
+        for statement, parameters in captured:
+            plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+            assert "Seq Scan on occurrences" not in plan, (statement, plan)
