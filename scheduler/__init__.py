@@ -26,21 +26,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
 
     from scheduler import errors, i18n, logging_setup, security_headers, web
-    from scheduler.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from scheduler.extensions import csrf, db, limiter, login_manager, migrate
 
     logging_setup.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    mail.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     web.init_app(app)
     security_headers.init_app(app)
 
-    from scheduler import models  # noqa: F401 - registers every table on the metadata
+    from scheduler import models, wiring  # noqa: F401 - models registers every table on the metadata
     from scheduler.auth import auth_bp
     from scheduler.cli import register_cli
     from scheduler.counseling.blueprint import counseling_bp
@@ -65,6 +64,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(integrations_bp)
     app.register_blueprint(counseling_bp)
     register_cli(app)
+    wiring.init_app()  # who follows meeting changes; how each kind of outbox message is re-checked
     dev_views.init_app(app)
     return app
 

@@ -10,29 +10,19 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import User
 from scheduler.extensions import db
 from scheduler.meetings import permissions
 from scheduler.meetings.models import Occurrence
-from scheduler.notifications import discretion, outbox, staff_mail
-from scheduler.notifications.models import OutboxMessage
-from scheduler.notifications.outbox import enqueue
+from scheduler.notifications import staff_mail
+from scheduler.notifications.compose import DiscreetSubject, ParticipantMessage, send
 from scheduler.participants import links
-from scheduler.participants.emails import when
 from scheduler.participants.models import Participant, Rsvp, RsvpStatus, Seat, SeatStatus
-from scheduler.participants.tokens import Purpose
 from scheduler.rules import RuleError
 
 MESSAGE_MAX = 1000
-
-
-def _queued(key: str) -> bool:
-    return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
 
 
 def message_confirmed(occurrence: Occurrence, text: str, sender: User) -> int:
@@ -56,52 +46,21 @@ def message_confirmed(occurrence: Occurrence, text: str, sender: User) -> int:
     ).all()
     digest = hashlib.sha256(f"{occurrence.id}\n{text}".encode()).hexdigest()[:16]
     queued = 0
-    for participant, _rsvp in recipients:
-        key = f"session_message:{occurrence.id}:{digest}:{participant.id}"
-        if _queued(key):
-            continue
-        _message_one(occurrence, participant, text, key, sender)
-        queued += 1
+    subject = DiscreetSubject(_l("A message about your meeting"), _l("A message about %(title)s"))
+    for participant, rsvp in recipients:
+        row = send(
+            ParticipantMessage(
+                kind="session_message",
+                key=f"session_message:{occurrence.id}:{digest}:{participant.id}",
+                rsvp=rsvp,
+                subject=subject,
+                series=occurrence.series,
+                occurrence=occurrence,
+                context={"message": text},
+            )
+        )
+        queued += row is not None
     return queued
-
-
-def _message_one(occurrence: Occurrence, participant: Participant, text: str, key: str, sender: User) -> None:
-    series = occurrence.series
-    group = series.group
-    lang = participant.language if participant.language in current_app.config["LANGUAGES"] else "en"
-    manage_url = links.url_for_secret(Purpose.MANAGE, links.issue(Purpose.MANAGE, participant))
-    with force_locale(lang):
-        values = {
-            "name": participant.display_name,
-            "series": series,
-            "group": group,
-            "session": occurrence,
-            "message": text,
-            "manage_url": manage_url,
-            "helpline": group.helpline
-            or _("You are not alone. If you are in crisis, call your local emergency number or a helpline now."),
-            "when": lambda instant: when(instant, participant.timezone, series.timezone, lang),
-        }
-        subject = (
-            _("A message about your meeting") if group.discreet else _("A message about %(title)s", title=series.title)
-        )
-        sender_name = discretion.sender_name(group)
-        body_text = render_template("email/session_message.txt", **values)
-        body_html = render_template("email/session_message.html", **values)
-    enqueue(
-        outbox.to_participant(
-            participant,
-            series,
-            occurrence=occurrence,
-            sender_name=sender_name,
-            subject=subject,
-            kind="session_message",
-            dedupe_key=key,
-            body_text=body_text,
-            body_html=body_html,
-            language=lang,
-        )
-    )
 
 
 def alert_recipients(occurrence: Occurrence) -> list[User]:

@@ -41,6 +41,7 @@ from scheduler.integrations.base import (
 from scheduler.integrations.models import ErrorKind, RoomAction, RoomStatus, VideoRoom
 from scheduler.integrations.registry import build_provider, providers_that
 from scheduler.meetings import recurrence
+from scheduler.meetings.changes import Change
 from scheduler.meetings.models import Occurrence, Series, SeriesKind, SeriesStatus
 
 log = logging.getLogger(__name__)
@@ -376,3 +377,8 @@ def open_host_entry(entry: HostEntry) -> str:
     if entry.join is not None:
         return adapter.join_url(entry.join)
     return adapter.host_start_url(entry.room)
+
+
+def follow_change(change: Change) -> None:
+    """Every change of a meeting (`meetings.changes`) is a wish for its video room."""
+    request_sync(change.series, change.reason, change.occurrence)

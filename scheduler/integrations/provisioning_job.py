@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from scheduler import clock
+from scheduler.backoff import delay
 from scheduler.extensions import db
 from scheduler.integrations import messages
 from scheduler.integrations.base import ProviderError, RateLimited
@@ -39,7 +40,6 @@ from scheduler.meetings import recurrence
 from scheduler.meetings.models import Occurrence, Series, SeriesStatus
 
 log = logging.getLogger(__name__)
-_jitter = secrets.SystemRandom()
 
 
 # --- claim ---------------------------------------------------------------------------------------------
@@ -124,9 +124,9 @@ def _snapshot(room_id: int, token: str, now: datetime) -> Work:
 
 def _retry_at(room: VideoRoom, error: ProviderError, now: datetime) -> datetime:
     config = current_app.config
-    base = float(config["ROOM_PROVISION_BACKOFF_SECONDS"])
-    ceiling = min(float(config["ROOM_PROVISION_BACKOFF_CAP_SECONDS"]), base * 2 ** max(room.attempts - 1, 0))
-    backoff = now + timedelta(seconds=_jitter.uniform(ceiling / 2, ceiling))
+    backoff = now + delay(
+        room.attempts, base=config["ROOM_PROVISION_BACKOFF_SECONDS"], cap=config["ROOM_PROVISION_BACKOFF_CAP_SECONDS"]
+    )
     if error.retry_at is not None and error.retry_at > now:
         return error.retry_at
     return backoff

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from urllib.parse import quote
 import requests
 
 from scheduler import clock
+from scheduler.backoff import delay
 from scheduler.integrations import zoom_payload as payload
 from scheduler.integrations.base import (
     ConfigurationError,
@@ -38,7 +38,6 @@ TOKEN_MARGIN = timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 600.0
 _EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
-_jitter = secrets.SystemRandom()
 
 
 class _RedactEmails(logging.Filter):
@@ -211,8 +210,7 @@ class ZoomProvider:
                 )
             if retry_after is None:
                 self._backoff_step += 1
-                ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (self._backoff_step - 1))
-                retry_after = now + timedelta(seconds=_jitter.uniform(ceiling / 2, ceiling))
+                retry_after = now + delay(self._backoff_step, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS)
             return RateLimited(retry_at=retry_after, status=status, code=code)
         if status >= 500:
             return TransientError(retry_at=self._retry_after(resp), status=status, code=code)

@@ -12,9 +12,8 @@ from flask_babel import lazy_gettext as _l
 from scheduler import clock
 from scheduler.auth.models import User
 from scheduler.extensions import db
-from scheduler.integrations import provisioning
 from scheduler.locales import is_valid_zone
-from scheduler.meetings import recurrence, reminder_offsets
+from scheduler.meetings import changes, recurrence, reminder_offsets
 from scheduler.meetings.models import (
     Group,
     GroupMembership,
@@ -26,8 +25,6 @@ from scheduler.meetings.models import (
     Speaker,
 )
 from scheduler.meetings.occurrences import sync_occurrences
-from scheduler.notifications import calendar_updates
-from scheduler.participants import lifecycle
 from scheduler.rules import RuleError
 
 MAX_DURATION_MINUTES = 12 * 60
@@ -216,7 +213,7 @@ def create_series(group: Group, data: SeriesInput) -> Series:
     db.session.add(series)
     db.session.flush()
     sync_occurrences(series, since=min(clock.now(), plan_.upcoming[0].start_utc) if plan_.upcoming else None)
-    provisioning.request_sync(series, "created")
+    changes.changed(series, "created")
     return series
 
 
@@ -232,12 +229,8 @@ def update_series(series: Series, data: SeriesInput) -> Series:
         series.status = data.status
     changed = _timing(series) != before
     if changed:
-        series.sequence += 1
         sync_occurrences(series)
-    db.session.flush()
-    provisioning.request_sync(series, "updated")
-    if changed:
-        calendar_updates.schedule_changed(series)
+    changes.changed(series, "updated", calendar=changes.CalendarChange.SCHEDULE if changed else None)
     return series
 
 
@@ -260,10 +253,9 @@ def cancel_occurrence(occurrence: Occurrence, reason: str) -> None:
         raise RuleError({"reason": [str(_l("This session is already cancelled."))]})
     occurrence.status = OccurrenceStatus.CANCELLED
     occurrence.cancel_reason = reason[:300]
-    occurrence.series.sequence += 1
-    db.session.flush()
-    provisioning.request_sync(occurrence.series, "session cancelled", occurrence)
-    calendar_updates.session_cancelled(occurrence)
+    changes.changed(
+        occurrence.series, "session cancelled", calendar=changes.CalendarChange.SESSION_CANCELLED, occurrence=occurrence
+    )
 
 
 def restore_occurrence(occurrence: Occurrence) -> None:
@@ -271,10 +263,9 @@ def restore_occurrence(occurrence: Occurrence) -> None:
         raise RuleError({"reason": [str(_l("This session is not cancelled."))]})
     occurrence.status = OccurrenceStatus.SCHEDULED
     occurrence.cancel_reason = None
-    occurrence.series.sequence += 1
-    db.session.flush()
-    provisioning.request_sync(occurrence.series, "session restored", occurrence)
-    calendar_updates.schedule_changed(occurrence.series)
+    changes.changed(
+        occurrence.series, "session restored", calendar=changes.CalendarChange.SCHEDULE, occurrence=occurrence
+    )
 
 
 def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_minutes: int | None = None) -> None:
@@ -305,10 +296,13 @@ def move_occurrence(occurrence: Occurrence, new_local_start: datetime, duration_
     old_start = occurrence.start
     occurrence.start = start
     occurrence.end = start + timedelta(minutes=minutes)
-    series.sequence += 1
-    db.session.flush()
-    provisioning.request_sync(series, "session moved", occurrence)
-    calendar_updates.session_moved(occurrence, old_start)
+    changes.changed(
+        series,
+        "session moved",
+        calendar=changes.CalendarChange.SESSION_MOVED,
+        occurrence=occurrence,
+        old_start=old_start,
+    )
 
 
 def cancel_series(series: Series, reason: str) -> None:
@@ -318,16 +312,13 @@ def cancel_series(series: Series, reason: str) -> None:
     if series.status == SeriesStatus.CANCELLED:
         raise RuleError({"reason": [str(_l("This meeting is already cancelled."))]})
     series.status = SeriesStatus.CANCELLED
-    series.sequence += 1
     for occurrence in db.session.scalars(
         sa.select(Occurrence).where(Occurrence.series_id == series.id, Occurrence.end > clock.now())
     ):
         if not occurrence.is_cancelled:
             occurrence.status = OccurrenceStatus.CANCELLED
             occurrence.cancel_reason = reason[:300]
-    db.session.flush()
-    provisioning.request_sync(series, "cancelled")
-    calendar_updates.meeting_cancelled(series, reason)
+    changes.changed(series, "cancelled", calendar=changes.CalendarChange.MEETING_CANCELLED, note=reason)
 
 
 def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> Series:
@@ -373,7 +364,6 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
         )
 
     series.rrule = recurrence.with_until(series.rrule, split_at - timedelta(seconds=1))
-    series.sequence += 1
     successor = Series(group=series.group, uid=new_uid(), status=series.status, sequence=0, previous_id=series.id)
     _apply(successor, data, plan_)
     db.session.add(successor)
@@ -385,11 +375,9 @@ def split_series(series: Series, occurrence: Occurrence, data: SeriesInput) -> S
     db.session.flush()
     db.session.expire(series, ["occurrences"])
     sync_occurrences(successor, since=min(split_at, first_new))
-    provisioning.request_sync(series, "ended by a split")
-    provisioning.request_sync(successor, "created by a split")
-    lifecycle.follow_split(series, successor)
-    calendar_updates.schedule_changed(series)
-    calendar_updates.schedule_changed(successor)
+    changes.split(series, successor)
+    changes.changed(series, "ended by a split", calendar=changes.CalendarChange.SCHEDULE)
+    changes.changed(successor, "created by a split", calendar=changes.CalendarChange.SCHEDULE, bump=False)
     return successor
 
 

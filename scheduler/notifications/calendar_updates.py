@@ -8,15 +8,27 @@ or a single event when they chose "only this session". Emails go through the out
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from scheduler import clock
 from scheduler.extensions import db
+from scheduler.meetings.changes import CalendarChange, Change
 from scheduler.meetings.models import Occurrence, Series
-from scheduler.notifications import invites
-from scheduler.participants import emails
+from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, send
+from scheduler.participants import links
 from scheduler.participants.models import Rsvp, RsvpScope, RsvpStatus
+
+# (discreet subject, subject naming the meeting)
+SUBJECTS = {
+    "session_cancelled": (_l("A session is cancelled"), _l("Cancelled session: %(title)s")),
+    "session_moved": (_l("A session has a new time"), _l("New time for a session: %(title)s")),
+    "schedule_changed": (_l("Your meeting's schedule has changed"), _l("New schedule: %(title)s")),
+    "meeting_cancelled": (_l("A meeting has ended"), _l("Meeting cancelled: %(title)s")),
+    "left_meeting": (_l("You have left a meeting"), _l("You have left: %(title)s")),
+}
 
 
 def _signed_up(series: Series) -> Iterable[Rsvp]:
@@ -46,79 +58,87 @@ def _next_sessions(series: Series, count: int = 5) -> list[Occurrence]:
     )
 
 
+def _send(kind: str, key: str, rsvp: Rsvp, *, join_link: bool, calendar: CalendarPart, **fields: Any) -> None:
+    """A change to a meeting this person holds in their calendar: a short email with the iTIP update."""
+    context = {"schedule_url": links.absolute_url("public.schedule"), **fields.pop("context", {})}
+    subject = DiscreetSubject(*SUBJECTS[kind])
+    send(
+        ParticipantMessage(kind, key, rsvp, subject, join_link=join_link, calendar=calendar, context=context, **fields)
+    )
+
+
 def schedule_changed(series: Series) -> None:
     """Times, days or the rule changed, or a session was restored: a fresh REQUEST with everything."""
+    upcoming = _next_sessions(series)
     for rsvp in _signed_up(series):
-        emails.calendar_email(
+        _send(
             "schedule_changed",
             _key("schedule_changed", series, rsvp),
             rsvp,
-            lambda join, manage, rsvp=rsvp: emails.invite_request(rsvp, join, manage),
-            next_sessions=_next_sessions(series),
+            join_link=True,
+            calendar=CalendarPart("request"),
+            context={"next_sessions": upcoming},
         )
+
+
+def _session_changed(kind: str, occurrence: Occurrence, calendar: CalendarPart, **context: Any) -> None:
+    """To everyone whose calendar holds this session: the series' holders and those of only this session."""
+    series = occurrence.series
+    for rsvp in _signed_up(series):
+        if _holds(rsvp, occurrence):
+            _send(
+                kind,
+                _key(kind, series, rsvp, occurrence),
+                rsvp,
+                join_link=calendar.action != "cancel_session",
+                calendar=calendar,
+                occurrence=occurrence,
+                context=context,
+            )
 
 
 def session_moved(occurrence: Occurrence, old_start: object) -> None:
-    series = occurrence.series
-    for rsvp in _signed_up(series):
-        if not _holds(rsvp, occurrence):
-            continue
-
-        def calendar(join: str, manage: str, rsvp: Rsvp = rsvp) -> tuple[str, str]:
-            text = invites.description(join, manage, series.group.helpline)
-            return invites.move_session(rsvp, occurrence, text=text, join_url=join), "REQUEST"
-
-        emails.calendar_email(
-            "session_moved",
-            _key("session_moved", series, rsvp, occurrence),
-            rsvp,
-            calendar,
-            occurrence=occurrence,
-            session=occurrence,
-            old_start=old_start,
-        )
+    _session_changed("session_moved", occurrence, CalendarPart("move_session", occurrence), old_start=old_start)
 
 
 def session_cancelled(occurrence: Occurrence) -> None:
-    series = occurrence.series
-    for rsvp in _signed_up(series):
-        if not _holds(rsvp, occurrence):
-            continue
-        emails.calendar_email(
-            "session_cancelled",
-            _key("session_cancelled", series, rsvp, occurrence),
-            rsvp,
-            lambda join, manage, rsvp=rsvp: (
-                invites.cancel_session(rsvp, occurrence, text=occurrence.cancel_reason or ""),
-                "CANCEL",
-            ),
-            occurrence=occurrence,
-            with_join_link=False,
-            session=occurrence,
-            reason=occurrence.cancel_reason,
-        )
+    reason = occurrence.cancel_reason
+    _session_changed(
+        "session_cancelled", occurrence, CalendarPart("cancel_session", occurrence, reason or ""), reason=reason
+    )
 
 
 def meeting_cancelled(series: Series, reason: str) -> None:
     for rsvp in _signed_up(series):
-        emails.calendar_email(
+        _send(
             "meeting_cancelled",
             _key("meeting_cancelled", series, rsvp),
             rsvp,
-            lambda join, manage, rsvp=rsvp: (invites.cancel(rsvp, text=reason), "CANCEL"),
-            with_join_link=False,
-            reason=reason,
+            join_link=False,
+            calendar=CalendarPart("cancel", note=reason),
+            context={"reason": reason},
         )
 
 
 def left(rsvp: Rsvp) -> None:
     """The person left or was removed: their calendar entry goes (a CANCEL to them alone)."""
-    series = rsvp.series
-    emails.calendar_email(
+    _send(
         "left_meeting",
-        f"left_meeting:{series.id}:{rsvp.id}:v{rsvp.version}",
+        f"left_meeting:{rsvp.series.id}:{rsvp.id}:v{rsvp.version}",
         rsvp,
-        lambda join, manage: (invites.cancel(rsvp, text=""), "CANCEL"),
-        with_join_link=False,
-        removed=rsvp.status == RsvpStatus.REMOVED,
+        join_link=False,
+        calendar=CalendarPart("cancel"),
+        context={"removed": rsvp.status == RsvpStatus.REMOVED},
     )
+
+
+def follow_change(change: Change) -> None:
+    """Participants' calendars follow a meeting change (`meetings.changes`)."""
+    if change.calendar == CalendarChange.SCHEDULE:
+        schedule_changed(change.series)
+    elif change.calendar == CalendarChange.SESSION_MOVED and change.occurrence is not None:
+        session_moved(change.occurrence, change.old_start)
+    elif change.calendar == CalendarChange.SESSION_CANCELLED and change.occurrence is not None:
+        session_cancelled(change.occurrence)
+    elif change.calendar == CalendarChange.MEETING_CANCELLED:
+        meeting_cancelled(change.series, change.note)

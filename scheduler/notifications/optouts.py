@@ -11,6 +11,7 @@ from scheduler import clock
 from scheduler.db import UTCDateTime
 from scheduler.extensions import db
 from scheduler.notifications import outbox
+from scheduler.rows import insert_ignore
 
 
 class ReminderOptOut(db.Model):
@@ -49,14 +50,8 @@ def off_series(participant_id: int, series_ids: list[int]) -> set[int]:
 
 def turn_off(participant_id: int, series_id: int) -> None:
     """Idempotent: a second one-click POST (mail providers retry) changes nothing."""
-    if not is_off(participant_id, series_id):
-        savepoint = db.session.begin_nested()
-        try:
-            db.session.add(ReminderOptOut(participant_id=participant_id, series_id=series_id))
-            db.session.flush()
-            savepoint.commit()
-        except sa.exc.IntegrityError:  # a concurrent POST got there first
-            savepoint.rollback()
+    values = {"participant_id": participant_id, "series_id": series_id, "created_at": clock.now()}
+    insert_ignore(ReminderOptOut, values, ["participant_id", "series_id"])  # a concurrent POST may be first
     outbox.cancel_pending(kind="reminder", participant_id=participant_id, series_id=series_id)
     db.session.flush()
 

@@ -7,9 +7,9 @@ that makes the change; the worker sends committed rows. Nothing here talks to SM
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,6 +17,7 @@ from flask import current_app
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
+from scheduler.rows import insert_ignore
 
 
 @dataclass(frozen=True)
@@ -40,22 +41,24 @@ class OutgoingEmail:
     participant_id: int | None = None
 
 
-def to_participant(
-    participant: Any, series: Any, *, occurrence: Any | None = None, sender_name: str, subject: str, **fields: Any
-) -> OutgoingEmail:
-    """An email to one participant about one meeting (and maybe one session), with the ids that let erasure,
-    cancellation and the organizer's failure list find it later."""
-    return OutgoingEmail(
-        recipient_email=participant.email,
-        recipient_name=participant.display_name,
-        sender_name=sender_name[:120],
-        subject=subject[:255],
-        group_id=series.group_id,
-        series_id=series.id,
-        occurrence_id=occurrence.id if occurrence is not None else None,
-        participant_id=participant.id,
-        **fields,
-    )
+Recheck = Callable[[list[OutboxMessage]], set[int]]
+RECHECKS: dict[str, Recheck] = {}
+
+
+def declare(kind: str, *, recheck: Recheck) -> None:
+    """A kind of message that may be unwanted by the time it is sent (a reminder for a session that moved):
+    `recheck(rows)` returns the ids of the rows still wanted, asked by the email job right before sending."""
+    RECHECKS[kind] = recheck
+
+
+def still_wanted(rows: list[OutboxMessage]) -> set[int]:
+    """The ids of the rows that are still wanted: each kind re-checks its rows (one batch per kind)."""
+    wanted = {row.id for row in rows if row.kind not in RECHECKS}
+    for kind, recheck in RECHECKS.items():
+        batch = [row for row in rows if row.kind == kind]
+        if batch:
+            wanted |= recheck(batch)
+    return wanted
 
 
 def message_id_for(dedupe_key: str) -> str:
@@ -65,35 +68,42 @@ def message_id_for(dedupe_key: str) -> str:
     return f"<{digest}@{domain}>"
 
 
+def is_queued(dedupe_key: str) -> bool:
+    """Whether a message with this key was queued before (checked before minting links or rendering)."""
+    return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
+
+
 def enqueue(email: OutgoingEmail) -> OutboxMessage | None:
-    """Queue an email unless one with the same dedupe key exists. Returns the row, or None if it was a duplicate."""
-    existing = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == email.dedupe_key))
-    if existing is not None:
-        return None
-    row = OutboxMessage(
-        dedupe_key=email.dedupe_key,
-        message_id=message_id_for(email.dedupe_key),
-        kind=email.kind,
-        recipient_email=email.recipient_email,
-        recipient_name=email.recipient_name,
-        sender_name=email.sender_name,
-        language=email.language,
-        subject=email.subject,
-        body_text=email.body_text,
-        body_html=email.body_html,
-        calendar=email.calendar,
-        calendar_method=email.calendar_method,
-        headers=dict(email.headers),
-        status=OutboxStatus.PENDING,
-        send_after=email.send_after or clock.now(),
-        group_id=email.group_id,
-        series_id=email.series_id,
-        occurrence_id=email.occurrence_id,
-        participant_id=email.participant_id,
+    """Queue an email unless one with the same dedupe key exists (also one queued at the same moment by another
+    transaction). Returns the row, or None if it was a duplicate."""
+    row_id = insert_ignore(
+        OutboxMessage,
+        {
+            "dedupe_key": email.dedupe_key,
+            "message_id": message_id_for(email.dedupe_key),
+            "kind": email.kind,
+            "recipient_email": email.recipient_email,
+            "recipient_name": email.recipient_name,
+            "sender_name": email.sender_name,
+            "language": email.language,
+            "subject": email.subject,
+            "body_text": email.body_text,
+            "body_html": email.body_html,
+            "calendar": email.calendar,
+            "calendar_method": email.calendar_method,
+            "headers": dict(email.headers),
+            "status": OutboxStatus.PENDING,
+            "send_after": email.send_after or clock.now(),
+            "attempts": 0,
+            "group_id": email.group_id,
+            "series_id": email.series_id,
+            "occurrence_id": email.occurrence_id,
+            "participant_id": email.participant_id,
+            "created_at": clock.now(),
+        },
+        ["dedupe_key"],
     )
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return None if row_id is None else db.session.get(OutboxMessage, row_id)
 
 
 def cancel_pending(**filters: object) -> int:

@@ -6,25 +6,23 @@ carries RFC 8058 one-click unsubscribe headers for the reminders of that meeting
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from scheduler import timefmt
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series
-from scheduler.notifications import discretion, outbox
-from scheduler.notifications.outbox import OutgoingEmail
-from scheduler.participants import emails, links
-from scheduler.participants.tokens import Purpose
+from scheduler.notifications.compose import ParticipantMessage
 
 if TYPE_CHECKING:
     from scheduler.notifications.reminders import Target
 
+KIND = "reminder"
 UNSUBSCRIBE_VALID = timedelta(days=60)  # the one-click link keeps working this long after the session
 JOIN_VALID_AFTER_END = timedelta(days=1)
 
@@ -138,57 +136,55 @@ def subject(series: Series, offset: int, locale: str) -> str:
     return ngettext("%(name)s starts in %(num)s minute", "%(name)s starts in %(num)s minutes", num, name=name)
 
 
-def compose(target: Target) -> OutgoingEmail:
-    occurrence, participant, rsvp = target.occurrence, target.participant, target.rsvp
+@dataclass(frozen=True)
+class ReminderSubject:
+    """'Your Tuesday group starts in 1 hour' (see `subject`), rendered by the composer in the person's locale."""
+
+    offset_minutes: int
+
+    def render(self, series: Series, locale: str) -> str:
+        return subject(series, self.offset_minutes, locale)
+
+
+@dataclass(frozen=True)
+class DstNotice:
+    """The daylight-saving sentence of one reminder, rendered by the template in the person's locale."""
+
+    shift: int
+    start: datetime
+    zone: str
+
+    def __str__(self) -> str:
+        return dst_notice(self.shift, timefmt.format_clock(self.start, self.zone, _current_locale())) or ""
+
+    def __bool__(self) -> bool:
+        return self.shift != 0
+
+
+def _current_locale() -> str:
+    return str(get_locale() or "en")
+
+
+def message(target: Target) -> ParticipantMessage:
+    """The reminder as data for the composer: its links, headers and calendar-free body."""
+    occurrence, participant = target.occurrence, target.participant
     series = occurrence.series
-    group = series.group
-    lang = participant.language
-    manage_url = links.url_for_secret(Purpose.MANAGE, links.issue(Purpose.MANAGE, participant))
-    join_secret = links.issue(Purpose.JOIN, participant, rsvp, expires_at=occurrence.end + JOIN_VALID_AFTER_END)
-    unsubscribe_secret = links.issue(
-        Purpose.UNSUBSCRIBE, participant, rsvp, expires_at=occurrence.start + UNSUBSCRIBE_VALID
-    )
-    unsubscribe_url = links.absolute_url("reminders.unsubscribe", token=unsubscribe_secret)
     previous = _previous_session(occurrence)
     shift = (
         dst_shift(occurrence.start, previous.original_start, participant.timezone, series.timezone)
         if previous is not None
         else 0
     )
-    with force_locale(lang):
-        locale = str(get_locale() or "en")
-        values = {
-            "name": participant.display_name,
-            "series": series,
-            "group": group,
-            "session": occurrence,
-            "manage_url": manage_url,
-            "join_url": links.url_for_secret(Purpose.JOIN, join_secret),
-            "unsubscribe_url": unsubscribe_url,
-            "helpline": group.helpline
-            or _("You are not alone. If you are in crisis, call your local emergency number or a helpline now."),
-            "when": emails.when(occurrence.start, participant.timezone, series.timezone, locale),
-            "dst_notice": dst_notice(shift, timefmt.format_clock(occurrence.start, participant.timezone, locale)),
-            "headline": subject(series, target.offset_minutes, locale),
-        }
-        text = render_template("email/reminder.txt", **values)
-        html = render_template("email/reminder.html", **values)
-        sender = discretion.sender_name(group)
-        title = values["headline"]
-    return outbox.to_participant(
-        participant,
-        series,
+    return ParticipantMessage(
+        kind=KIND,
+        key=target.key,
+        rsvp=target.rsvp,
+        subject=ReminderSubject(target.offset_minutes),
+        series=series,
         occurrence=occurrence,
-        sender_name=sender,
-        subject=title,
-        kind="reminder",
-        dedupe_key=target.key,
-        body_text=text,
-        body_html=html,
-        language=lang,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        context={"dst_notice": DstNotice(shift, occurrence.start, participant.timezone)},
+        join_link=True,
+        join_expires_at=occurrence.end + JOIN_VALID_AFTER_END,
+        unsubscribe_expires_at=occurrence.start + UNSUBSCRIBE_VALID,
         send_after=target.send_at,
     )

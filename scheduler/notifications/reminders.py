@@ -22,15 +22,14 @@ from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings import reminder_offsets
 from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series, SeriesStatus
+from scheduler.notifications.compose import send
 from scheduler.notifications.models import OutboxMessage
 from scheduler.notifications.optouts import ReminderOptOut
-from scheduler.notifications.outbox import enqueue
-from scheduler.notifications.reminder_email import compose
+from scheduler.notifications.reminder_email import KIND, message
 from scheduler.participants.models import Participant, Rsvp, RsvpStatus, Seat, SeatStatus
 
 log = logging.getLogger("scheduler.notifications")
 
-KIND = "reminder"
 LOOKAHEAD = timedelta(minutes=5)  # queued this long before the send time (the planner runs every minute)
 GRACE = timedelta(minutes=30)  # after worker downtime, a reminder may still go out this late (never after the start)
 _KEY = re.compile(r"^reminder:o(\d+):m(\d+):p(\d+):t(-?\d+)$")
@@ -120,50 +119,63 @@ def targets(now: datetime | None = None) -> list[Target]:
     return found
 
 
-def _queued(key: str) -> bool:
-    return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
-
-
 def plan_reminders() -> int:
-    """Worker job: queue the reminders due in the next few minutes. Returns how many it queued."""
-    queued = 0
-    for target in targets():
-        if _queued(target.key):
-            continue
-        savepoint = db.session.begin_nested()  # a concurrent worker queueing the same key only skips this one
-        try:
-            row = enqueue(compose(target))
-            savepoint.commit()
-        except sa.exc.IntegrityError:
-            savepoint.rollback()
-            continue
-        queued += row is not None
-    return queued
+    """Worker job: queue the reminders due in the next few minutes. Returns how many it queued. A reminder
+    queued before (or at the same moment by another worker) is skipped by its dedupe key."""
+    return sum(send(message(target)) is not None for target in targets())
 
 
-def still_due(row: OutboxMessage) -> bool:
-    """Asked by the email job just before sending: is this reminder still right? A session cancelled or moved,
-    a seat skipped or given up, a person who left or unsubscribed: the reminder is withdrawn instead."""
-    match = _KEY.fullmatch(row.dedupe_key or "")
-    if match is None:
-        return True  # not queued by the planner: nothing to check against
-    occurrence_id, offset, participant_id, start = (int(g) for g in match.groups())
-    occurrence = db.session.get(Occurrence, occurrence_id, populate_existing=True)
+def still_due(rows: list[OutboxMessage]) -> set[int]:
+    """Asked by the email job just before sending (declared in `scheduler.wiring`): which of these reminders are
+    still right? A session cancelled or moved, a seat skipped or given up, a person who left or unsubscribed: the
+    reminder is withdrawn instead. Two queries for the whole batch."""
+    wanted: set[int] = set()
+    keyed: dict[int, tuple[int, int, int, int]] = {}
+    for row in rows:
+        match = _KEY.fullmatch(row.dedupe_key or "")
+        if match is None:
+            wanted.add(row.id)  # not queued by the planner: nothing to check against
+        else:
+            keyed[row.id] = tuple(int(g) for g in match.groups())  # type: ignore[assignment]
+    if not keyed:
+        return wanted
+    occurrence_ids = {occurrence_id for occurrence_id, _, _, _ in keyed.values()}
+    occurrences = {
+        o.id: o
+        for o in db.session.scalars(
+            sa.select(Occurrence)
+            .where(Occurrence.id.in_(occurrence_ids))
+            .options(so.joinedload(Occurrence.series))
+            .execution_options(populate_existing=True)
+        ).unique()
+    }
+    opted_out = (
+        sa.select(ReminderOptOut.id)
+        .where(ReminderOptOut.participant_id == Seat.participant_id, ReminderOptOut.series_id == Occurrence.series_id)
+        .exists()
+    )
+    seated = {
+        (occurrence_id, participant_id)
+        for occurrence_id, participant_id in db.session.execute(
+            sa.select(Seat.occurrence_id, Seat.participant_id)
+            .join(Rsvp, Rsvp.id == Seat.rsvp_id)
+            .join(Occurrence, Occurrence.id == Seat.occurrence_id)
+            .where(Seat.occurrence_id.in_(occurrence_ids))
+            .where(Seat.participant_id.in_({participant_id for _, _, participant_id, _ in keyed.values()}))
+            .where(Seat.status == SeatStatus.CONFIRMED, Rsvp.status == RsvpStatus.ACTIVE, ~opted_out)
+        )
+    }
     now = clock.now()
-    if (
-        occurrence is None
-        or occurrence.status != OccurrenceStatus.SCHEDULED
-        or occurrence.series.status != SeriesStatus.PUBLISHED
-        or int(occurrence.start.timestamp()) != start
-        or occurrence.start <= now
-        or now > occurrence.start - timedelta(minutes=offset) + GRACE
-    ):
-        return False
-    seat = db.session.execute(
-        sa.select(Seat.id)
-        .join(Rsvp, Rsvp.id == Seat.rsvp_id)
-        .where(Seat.occurrence_id == occurrence_id, Seat.participant_id == participant_id)
-        .where(Seat.status == SeatStatus.CONFIRMED, Rsvp.status == RsvpStatus.ACTIVE)
-        .where(~_opted_out(occurrence.series_id))
-    ).first()
-    return seat is not None
+    for row_id, (occurrence_id, offset, participant_id, start) in keyed.items():
+        occurrence = occurrences.get(occurrence_id)
+        if (
+            occurrence is not None
+            and occurrence.status == OccurrenceStatus.SCHEDULED
+            and occurrence.series.status == SeriesStatus.PUBLISHED
+            and int(occurrence.start.timestamp()) == start
+            and now < occurrence.start
+            and now <= occurrence.start - timedelta(minutes=offset) + GRACE
+            and (occurrence_id, participant_id) in seated
+        ):
+            wanted.add(row_id)
+    return wanted

@@ -1,39 +1,53 @@
 """The worker's email job: claim due outbox rows, send them after commit, record what happened.
 
-Claim (commit) → send → mark sent (commit). A worker killed between sending and marking leaves the row
-claimed until its lease runs out; then it is sent again — at most the one message in flight twice.
+Claim (commit) → re-check (commit) → send over one connection → mark sent (one UPDATE and commit per batch). A
+worker killed between sending and marking leaves its rows claimed until the lease runs out; then they are sent
+again: at most one batch in flight twice, each message recognisable downstream by its deterministic Message-ID.
 On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so several workers never take the same row.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import smtplib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 import sqlalchemy as sa
 from flask import current_app
 
-from scheduler import clock
-from scheduler.extensions import db, mail
-from scheduler.notifications.mime import Envelope, build_message
+from scheduler import backoff, clock
+from scheduler.extensions import db
+from scheduler.notifications import outbox
+from scheduler.notifications.mime import Envelope, render
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("scheduler.notifications")
 
 CLAIM_LEASE = timedelta(minutes=10)
+SMTP_TIMEOUT = 60  # seconds
+BATCHES_PER_CONNECTION = 20  # then the pass ends and the worker's other jobs get a turn
 PERMANENT_SMTP_CODES = range(500, 600)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """What the send loop needs of a row, read before the commit (so no row is reloaded one by one after it)."""
+
+    id: int
+    attempts: int
+    recipient: str
+    envelope: Envelope
+
+
 class Transport(Protocol):
-    def send(self, row: OutboxMessage) -> None: ...
+    def send(self, message: Outgoing) -> None: ...
 
 
-def claim_due(limit: int) -> list[int]:
+def claim_due(limit: int, *, commit: bool = True) -> list[int]:
     """Atomically take up to `limit` due rows (and rows whose lease ran out) for this worker."""
     now = clock.now()
     due = sa.or_(
@@ -50,14 +64,14 @@ def claim_due(limit: int) -> list[int]:
             .where(OutboxMessage.id.in_(ids), due)
             .values(status=OutboxStatus.SENDING, send_after=now + CLAIM_LEASE, attempts=OutboxMessage.attempts + 1)
         )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return ids
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff with jitter: about 1, 2, 4 … minutes, at most an hour."""
-    base = min(60 * 2 ** max(attempts - 1, 0), 3600)
-    return timedelta(seconds=base * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
+    """Up to 1, 2, 4 … minutes (at least half of it), at most an hour."""
+    return backoff.delay(attempts, base=60, cap=3600)
 
 
 def envelope_for(row: OutboxMessage) -> Envelope:
@@ -78,37 +92,50 @@ def envelope_for(row: OutboxMessage) -> Envelope:
 
 
 class SmtpTransport:
-    """Sends over one SMTP connection (Flask-Mail's settings) for a whole batch."""
+    """Sends over one SMTP connection for a whole batch."""
 
     def __init__(self, connection: smtplib.SMTP):
         self.connection = connection
+        self.sender = current_app.config["MAIL_DEFAULT_SENDER"]
 
-    def send(self, row: OutboxMessage) -> None:
-        message = build_message(envelope_for(row))
-        self.connection.send_message(
-            message, from_addr=current_app.config["MAIL_DEFAULT_SENDER"], to_addrs=[row.recipient_email]
-        )
+    def send(self, message: Outgoing) -> None:
+        self.connection.sendmail(self.sender, [message.recipient], render(message.envelope))
 
 
 class DevMailboxTransport:
     """No SMTP configured in development: messages stay in the outbox, shown on /dev/mailbox."""
 
-    def send(self, row: OutboxMessage) -> None:
+    def send(self, message: Outgoing) -> None:
         return None
 
 
 @contextmanager
 def open_transport() -> Iterator[Transport]:
-    if not current_app.config.get("MAIL_SERVER"):
-        if current_app.config["ENV_NAME"] == "production":
+    """One SMTP connection from the MAIL_* settings. Flask-Mail is not used: its public API sends only its own
+    `Message`, which cannot carry our layout (an inline text/calendar part with METHOD inside the alternative,
+    the attachment, the unfolded List-Unsubscribe header) nor the bytes we write once (`mime.render`)."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        if config["ENV_NAME"] == "production":
             raise RuntimeError("MAIL_SERVER is not configured; refusing to drop email in production")
         yield DevMailboxTransport()
         return
-    with mail.connect() as connection:
-        if connection.host is None:  # Flask-Mail suppresses sending under TESTING unless told otherwise
-            yield DevMailboxTransport()
-        else:
-            yield SmtpTransport(connection.host)
+    if config.get("MAIL_SUPPRESS_SEND"):
+        yield DevMailboxTransport()
+        return
+    smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+    connection = smtp_class(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=SMTP_TIMEOUT)
+    try:
+        if config.get("MAIL_USE_TLS"):
+            connection.starttls()
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        yield SmtpTransport(connection)
+    finally:
+        try:
+            connection.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.close()
 
 
 def _record(row_id: int, **values: object) -> None:
@@ -116,7 +143,20 @@ def _record(row_id: int, **values: object) -> None:
     db.session.commit()
 
 
-def _failure(row: OutboxMessage, error: Exception) -> None:
+def _mark_sent(ids: list[int], *, commit: bool = True) -> None:
+    """One UPDATE for everything a batch delivered (committed now, or with the next batch's claim)."""
+    if ids:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(status=OutboxStatus.SENT, sent_at=clock.now(), last_error=None)
+        )
+        ids.clear()
+    if commit:
+        db.session.commit()
+
+
+def _failure(row: OutboxMessage | Outgoing, error: Exception) -> None:
     code = getattr(error, "smtp_code", None)
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [c for c, _ in error.recipients.values()]
@@ -133,46 +173,73 @@ def _failure(row: OutboxMessage, error: Exception) -> None:
         log.info("outbox message %s will be retried: %s", row.id, summary)
 
 
-def _still_wanted(row: OutboxMessage) -> bool:
-    """Reminders are checked once more right before sending: a session cancelled or moved, a seat skipped,
-    a person who left or unsubscribed since the row was queued withdraws it instead."""
-    from scheduler.notifications import reminders  # imported here: reminders needs the participant models
+def _withdraw_unwanted(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Each kind re-checks its rows right before sending (`outbox.declare`): a reminder for a session that was
+    cancelled or moved, a seat skipped, a person who left or unsubscribed since the row was queued is withdrawn."""
+    wanted = outbox.still_wanted(rows)
+    withdrawn = [row.id for row in rows if row.id not in wanted]
+    if withdrawn:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(withdrawn))
+            .values(status=OutboxStatus.CANCELLED, last_error="withdrawn: no longer due")
+        )
+    return [row for row in rows if row.id in wanted]
 
-    if row.kind != reminders.KIND or reminders.still_due(row):
-        return True
-    _record(row.id, status=OutboxStatus.CANCELLED, last_error="withdrawn: no longer due")
-    return False
+
+def _claim_batch(limit: int) -> tuple[list[int], list[Outgoing]]:
+    """Claim, re-check and withdraw in one transaction (with the previous batch's "sent"), committed before
+    anything talks to SMTP."""
+    ids = claim_due(limit, commit=False)
+    batch: list[Outgoing] = []
+    if ids:
+        rows = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        ).all()
+        batch = [Outgoing(r.id, r.attempts, r.recipient_email, envelope_for(r)) for r in _withdraw_unwanted(list(rows))]
+    db.session.commit()
+    return ids, batch
 
 
 def send_due(limit: int | None = None) -> int:
-    """One pass of the email job. Returns how many rows it handled."""
+    """One pass of the email job: batches of `limit` rows (MAIL_BATCH_SIZE) over one SMTP connection, opened
+    when the first message is ready. Returns how many rows it handled."""
     limit = limit or current_app.config["MAIL_BATCH_SIZE"]
-    ids = claim_due(limit)
-    if not ids:
-        return 0
-    rows = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-    ).all()
-    rows = [row for row in rows if _still_wanted(row)]
-    db.session.commit()  # no transaction stays open while we talk to SMTP
-    try:
-        with open_transport() as transport:
-            for row in rows:
-                try:
-                    transport.send(row)
-                except (smtplib.SMTPException, OSError) as error:
-                    if isinstance(error, smtplib.SMTPServerDisconnected):
-                        raise
+    handled = 0
+    with ExitStack() as stack:
+        transport: Transport | None = None
+        for _ in range(BATCHES_PER_CONNECTION):
+            ids, batch = _claim_batch(limit)
+            handled += len(ids)
+            sent: list[int] = []
+            try:
+                for message in batch:
+                    if transport is None:
+                        transport = stack.enter_context(open_transport())
+                    try:
+                        transport.send(message)
+                    except (smtplib.SMTPException, OSError) as error:
+                        if isinstance(error, smtplib.SMTPServerDisconnected):
+                            raise
+                        _mark_sent(sent)  # commit what went out before recording this failure
+                        _failure(message, error)
+                    else:
+                        sent.append(message.id)
+            except (smtplib.SMTPException, OSError) as error:
+                # The server is unreachable or went away: everything not yet sent in this batch is retried later.
+                _mark_sent(sent)
+                for row in db.session.scalars(
+                    sa.select(OutboxMessage).where(
+                        OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING
+                    )
+                ):
                     _failure(row, error)
-                else:
-                    _record(row.id, status=OutboxStatus.SENT, sent_at=clock.now(), last_error=None)
-    except (smtplib.SMTPException, OSError) as error:
-        # The server is unreachable or went away: everything not yet sent in this batch is retried later.
-        for row in db.session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
-        ):
-            _failure(row, error)
-    return len(ids)
+                return handled
+            _mark_sent(sent, commit=False)
+            if len(ids) < limit:
+                break
+        db.session.commit()
+    return handled
 
 
 def failed_for_group(group_id: int, limit: int = 50) -> list[OutboxMessage]:

@@ -30,6 +30,7 @@ from scheduler.participants.models import (
     SeatCounter,
     SeatStatus,
 )
+from scheduler.rows import insert_many_ignore
 
 
 def needs_approval(series: Series) -> bool:
@@ -63,7 +64,7 @@ def claim_many(rsvp: Rsvp, occurrence_ids: list[int]) -> None:
     now = clock.now()
     queued = {"participant_id": rsvp.participant_id, "status": SeatStatus.WAITLISTED, "queued_at": now}
     rows = [{"rsvp_id": rsvp.id, "occurrence_id": i, **queued} for i in occurrence_ids]
-    new = seats.insert_many_ignore(Seat, rows, ["rsvp_id", "occurrence_id"])
+    new = insert_many_ignore(Seat, rows, ["rsvp_id", "occurrence_id"])
     back = (
         []
         if len(new) == len(occurrence_ids)

@@ -8,51 +8,15 @@ writers are serialised by the database lock. No Python check-then-insert anywher
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
-from scheduler.db import Base
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence
 from scheduler.participants.models import SeatCounter
+from scheduler.rows import insert_ignore, insert_many_ignore
 
 _NO_SYNC = {"synchronize_session": False}
-
-
-def insert_ignore(model: type[Base], values: dict[str, Any], unique: list[str]) -> bool:
-    """INSERT unless a row with the same unique key exists (ON CONFLICT DO NOTHING). True if it inserted."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect in {"postgresql", "sqlite"}:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        table = model.__table__
-        statement = (
-            insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=unique)
-            .returning(*table.primary_key.columns)  # a row back only if it inserted (rowcount is -1 on psycopg)
-        )
-        return db.session.connection().execute(statement).first() is not None
-    try:  # other databases: a savepoint absorbs the race
-        with db.session.begin_nested():
-            db.session.connection().execute(sa.insert(model.__table__).values(**values))
-    except IntegrityError:
-        return False
-    return True
-
-
-def insert_many_ignore(model: type[Base], rows: list[dict[str, Any]], unique: list[str]) -> list[Any]:
-    """One multi-row INSERT ... ON CONFLICT DO NOTHING; returns the value of the last `unique` column of each
-    row it inserted (rows whose key existed are skipped)."""
-    if not rows:
-        return []
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__
-    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=unique)
-    return list(db.session.connection().execute(statement.returning(table.c[unique[-1]])).scalars())
 
 
 def _ensure_counter(occurrence_id: int) -> None:

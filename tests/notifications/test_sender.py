@@ -29,9 +29,6 @@ def smtp() -> Iterator[SmtpSink]:
 @pytest.fixture
 def mail_app(app, smtp):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_SUPPRESS_SEND=False)
-    app.extensions["mail"].server = "127.0.0.1"
-    app.extensions["mail"].port = smtp.port
-    app.extensions["mail"].suppress = False
     return app
 
 
@@ -93,11 +90,6 @@ def test_messages_wait_until_they_are_due(mail_app, smtp):
 def test_smtp_down_is_retried_with_backoff_and_delivered_when_it_returns(app):
     port = free_port()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    app.extensions["mail"].server, app.extensions["mail"].port, app.extensions["mail"].suppress = (
-        "127.0.0.1",
-        port,
-        False,
-    )
     queue(2)
     start = clock.now()
     with clock.frozen_at(start):
@@ -131,11 +123,6 @@ def test_a_refused_recipient_fails_for_good_and_others_still_go(mail_app, smtp):
 def test_after_max_attempts_a_message_is_marked_failed(app):
     port = free_port()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_MAX_ATTEMPTS=2)
-    app.extensions["mail"].server, app.extensions["mail"].port, app.extensions["mail"].suppress = (
-        "127.0.0.1",
-        port,
-        False,
-    )
     queue(1)
     later = clock.now()
     for _ in range(2):

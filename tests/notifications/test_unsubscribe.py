@@ -117,9 +117,6 @@ def test_reminders_arrive_over_smtp_with_one_click_headers(app, client, smtp):
     sign_up_at(client, meeting, "dhaka@example.org", timezone="Asia/Dhaka")
     plan_at(utc(2027, 3, 30, 10, 58))
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
-    app.extensions["mail"].server = "127.0.0.1"
-    app.extensions["mail"].port = smtp.port
-    app.extensions["mail"].suppress = False
     send_at(utc(2027, 3, 30, 11, 0))
     raw = [r.raw for r in smtp.received if r.message["Subject"] == "Your Tuesday group starts in 1 hour"]
     assert len(raw) == 1

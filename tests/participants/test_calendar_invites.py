@@ -217,9 +217,7 @@ def test_the_invite_email_arrives_with_the_layout_calendar_clients_act_on(app, c
     join_up(client, weekly, SKY, "Sky")
     sink = SmtpSink().start()
     try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
-        app.extensions["mail"].server, app.extensions["mail"].port = "127.0.0.1", sink.port
-        app.extensions["mail"].suppress = False
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_SUPPRESS_SEND=False)
         while sender.send_due():
             pass
         welcome = next(r.message for r in sink.received if r.message["Subject"] == "You are signed up")
