@@ -42,16 +42,22 @@ class Person:
 
 @dataclass(frozen=True)
 class OccurrenceOverride:
-    """A moved (or cancelled) single occurrence."""
+    """A moved (or cancelled) single occurrence.
+
+    ``local_start``/``local_end`` are naive wall times in the meeting zone, or aware instants (written in UTC):
+    an occurrence whose rule time falls in a daylight-saving gap or overlap is sent as an explicit override at
+    its resolved instant, so that no client can place it differently.
+    """
 
     original_local_start: datetime  # naive, meeting zone; becomes RECURRENCE-ID;TZID=...
-    local_start: datetime  # naive new start
+    local_start: datetime  # naive new start, or an aware instant
     local_end: datetime
     cancelled: bool = False
 
     def __post_init__(self) -> None:
-        for what in ("original_local_start", "local_start", "local_end"):
-            _require_naive(getattr(self, what), what)
+        _require_naive(self.original_local_start, "original_local_start")
+        if (self.local_start.tzinfo is None) != (self.local_end.tzinfo is None):
+            raise ValueError("override start and end must both be naive or both be aware")
         if self.local_end <= self.local_start:
             raise ValueError("override ends before it starts")
 
@@ -97,20 +103,28 @@ class EventSpec:
             raise ValueError("COUNT and UNTIL exclude each other")
         if "UNTIL" in recur and not re.search(r"UNTIL=\d{8}T\d{6}Z(;|$)", self.rrule.upper()):
             raise ValueError("UNTIL must be a UTC date-time (...Z) when DTSTART has a TZID")
-        for value in (self.local_start, *self.exdates, *originals):
-            if not self.is_instance(value):
+        wanted = (self.local_start, *self.exdates, *originals)
+        instances = self._instances_between(min(wanted), max(wanted))
+        for value in wanted:
+            if value not in instances:
                 raise ValueError(f"{value} is not an occurrence of {self.rrule} from {self.local_start}")
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tzid)
 
+    def _instances_between(self, lo: datetime, hi: datetime) -> frozenset[datetime]:
+        """Naive wall times of the occurrences in [lo, hi] (DTSTART included): one walk of the rule."""
+        if self.rrule is None:
+            return frozenset({self.local_start} if lo <= self.local_start <= hi else ())
+        rule = rrulestr(self.rrule, dtstart=self.local_start.replace(tzinfo=self.zone))
+        zone = self.zone
+        found = rule.between(lo.replace(tzinfo=zone), hi.replace(tzinfo=zone), inc=True)
+        return frozenset(value.replace(tzinfo=None) for value in found)
+
     def is_instance(self, local: datetime) -> bool:
         """Whether the naive wall time is an occurrence of the series (DTSTART included)."""
-        if self.rrule is None:
-            return local == self.local_start
-        rule = rrulestr(self.rrule, dtstart=self.local_start.replace(tzinfo=self.zone))
-        return local.replace(tzinfo=self.zone) in rule
+        return local in self._instances_between(local, local)
 
     def effective_exdates(self) -> list[datetime]:
         cancelled = [o.original_local_start for o in self.overrides if o.cancelled]
@@ -126,10 +140,15 @@ class EventSpec:
         last = self.last_instance_local or self.local_start + _DEFAULT_SPAN
         starts = [self.local_start, *self.exdates]
         ends = [last + self.duration]
+        zone = self.zone
         for o in self.overrides:
-            starts += [o.original_local_start, o.local_start]
-            ends.append(o.local_end)
+            starts += [o.original_local_start, _wall(o.local_start, zone)]
+            ends.append(_wall(o.local_end, zone))
         return min(starts), max(ends)
+
+
+def _wall(value: datetime, zone: ZoneInfo) -> datetime:
+    return value.astimezone(zone).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
 def _utc(dtstamp: datetime) -> datetime:
@@ -191,8 +210,14 @@ def _vevent(
     vevent.add("dtstamp", _utc(dtstamp))
     if recurrence_id is not None:
         vevent.add("recurrence-id", recurrence_id.replace(tzinfo=zone))
-    vevent.add("dtstart", start.replace(tzinfo=zone))
-    vevent.add("dtend", end.replace(tzinfo=zone))
+        # A single occurrence at a wall time that does not exist or happens twice is written as the instant
+        # RFC 5545 reads it as (in UTC), so that every client places it the same.
+        start, end = (_unambiguous(value, zone) for value in (start, end))
+    vevent.add("dtstart", _in_zone(start, zone))
+    if _wall_duration_is_exact(start, end, zone):
+        vevent.add("dtend", _in_zone(end, zone))
+    else:  # DTEND in a gap or overlap, or a clock change inside: the exact length, read the same everywhere
+        vevent.add("duration", end - start)  # both wall times: the length every session has
     vevent.add("summary", _one_line(event.summary))
     description = event.description
     if event.url and event.url not in description:
@@ -210,8 +235,31 @@ def _vevent(
     return vevent
 
 
+def _wall_duration_is_exact(start: datetime, end: datetime, zone: ZoneInfo) -> bool:
+    """Whether DTEND's wall time gives the same length as the exact instants (no clock change between)."""
+    if start.tzinfo is not None or end.tzinfo is not None:
+        return True
+    aware = [_unambiguous(value, zone) for value in (start, end)]
+    exact = _in_zone(aware[1], zone).astimezone(UTC) - _in_zone(aware[0], zone).astimezone(UTC)
+    return exact == end - start and all(a.tzinfo is not UTC for a in aware)
+
+
+def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
+    return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+def _unambiguous(value: datetime, zone: ZoneInfo) -> datetime:
+    if value.tzinfo is not None:
+        return value
+    early, late = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
+    return early.astimezone(UTC) if early.utcoffset() != late.utcoffset() else value
+
+
 def _master(event: EventSpec, dtstamp: datetime, *, status: str | None = None) -> Event:
-    vevent = _vevent(event, dtstamp, start=event.local_start, end=event.local_start + event.duration, status=status)
+    start, end = event.local_start, event.local_start + event.duration
+    if not event.rrule:  # a single event at a gap or overlap time: its instant, in UTC
+        start, end = _unambiguous(start, event.zone), _unambiguous(end, event.zone)
+    vevent = _vevent(event, dtstamp, start=start, end=end, status=status)
     if event.rrule:
         vevent.add("rrule", vRecur.from_ical(event.rrule))
         for exdate in event.effective_exdates():
@@ -329,10 +377,18 @@ def publish_feed(
     description: str | None = None,
     organizer: Person | None = None,
     prodid: str = DEFAULT_PRODID,
+    empty_tzid: str = "UTC",
 ) -> bytes:
-    """Subscription feed: METHOD:PUBLISH, no ATTENDEE/VALARM, one VTIMEZONE per TZID, stable UIDs."""
+    """Subscription feed: METHOD:PUBLISH, no ATTENDEE/VALARM, one VTIMEZONE per TZID, stable UIDs.
+
+    RFC 5545 (3.6) wants at least one component in a VCALENDAR: a feed with no events carries the VTIMEZONE
+    of ``empty_tzid`` (the reader's zone), so it stays a valid, empty calendar.
+    """
     events = list(events)
     cal = _calendar("PUBLISH", prodid, events)
+    if not events:
+        moment = _utc(dtstamp).astimezone(ZoneInfo(empty_tzid)).replace(tzinfo=None)
+        cal.add_component(build_vtimezone(empty_tzid, moment, moment))
     cal.add("x-wr-calname", _one_line(name))
     cal.add("name", _one_line(name))
     if description:

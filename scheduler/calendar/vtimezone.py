@@ -14,16 +14,20 @@ How the rule is derived:
 * the transition day becomes ``BYDAY=nSU`` / ``BYDAY=-1SU`` when all observed years agree, otherwise
   ``BYDAY=SU;BYMONTHDAY=d..d+6`` ("first Sunday on or after the d-th", e.g. Chile's ``Sun>=2``).
 
-If the zone's rules changed within the span, the rule in force for the LATEST part of the span is used
-(a zone that abolished DST gets a single STANDARD with its final offset) and a warning is logged: the
-VTIMEZONE is then exact only from the last rule change on.  Transitions that follow no yearly rule at all
-(Africa/Casablanca's Ramadan switches) cannot be expressed in this form and are approximated the same way.
+Exact over the whole span in every IANA zone (tests walk every zone hour by hour): every transition in the
+span (and the one in force when it starts) belongs to exactly one observance.  Transitions that one yearly
+rule describes in consecutive years share an observance with that RRULE, ending in ``UNTIL`` (UTC) when the
+rule stops (the US in 2006, Mexico in 2022); a rule still in force at the end is open-ended.  A transition
+that follows no yearly rule (Casablanca's Ramadan switches, one-off changes) is an observance of its own
+with a DTSTART and no RRULE.  Zones that abolished DST before the span get a single STANDARD.
+icalendar's own generator is not used: it puts DAYLIGHT onsets an hour late and writes RDATE lists
+(``tests/calendar/test_vtimezone.py::test_icalendar_generator_is_not_exact``).
 """
 
 from __future__ import annotations
 
 import calendar
-import logging
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -33,10 +37,9 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 __all__ = ["build_vtimezone", "classify_local_time"]
 
-log = logging.getLogger(__name__)
-
 _ONSET_YEAR = 1970
-_EXTEND_YEARS = 14  # years probed beyond the span to pin the rule down (all weekday alignments)
+_PROBE_BEFORE_YEARS = 1  # to find the transition in force when the span starts
+_PROBE_AFTER_YEARS = 8  # to pin each rule down (every weekday alignment) and see whether it runs on
 
 
 @dataclass(frozen=True)
@@ -128,22 +131,17 @@ def _derive_rule(samples: list[_Transition]) -> _YearlyRule | None:
     return None
 
 
-def _rule_around(trans: list[_Transition], anchor: _Transition) -> tuple[_YearlyRule, list[_Transition]]:
-    """Rule of the anchor's direction, fitted to the longest run of years around it (later years first)."""
-    same_dir = [t for t in trans if (t.after > t.before) == (anchor.after > anchor.before)]
-    idx = same_dir.index(anchor)
-    samples = [anchor]
-    wall = anchor.wall  # a single sample always fits the "weekday on or after day d" form:
-    rule = _derive_rule(samples) or _YearlyRule(wall.month, wall.weekday(), wall.time(), None, wall.day)
-    for step in (1, -1):
-        i = idx + step
-        while 0 <= i < len(same_dir):
-            trial = sorted([*samples, same_dir[i]], key=lambda t: t.utc)
-            fitted = _derive_rule(trial)
-            if fitted is None:
-                break
-            samples, rule, i = trial, fitted, i + step
-    return rule, samples
+def _runs(trans: list[_Transition]) -> list[list[_Transition]]:
+    """Transitions grouped into runs that one yearly rule describes exactly: one per year, consecutive years."""
+    runs: list[list[_Transition]] = []
+    for t in trans:
+        fits = (run for run in reversed(runs) if run[-1].wall.year + 1 == t.wall.year and _derive_rule([*run, t]))
+        run = next(fits, None)
+        if run is None:
+            runs.append([t])
+        else:
+            run.append(t)
+    return runs
 
 
 def _observance(
@@ -151,14 +149,17 @@ def _observance(
     name: str,
     before: timedelta,
     after: timedelta,
-    rule: _YearlyRule | None,
+    onset: datetime,
+    rule: _YearlyRule | None = None,
+    until: datetime | None = None,
 ) -> TimezoneStandard | TimezoneDaylight:
     comp = cls()
-    if rule is None:
-        comp.add("dtstart", datetime(_ONSET_YEAR, 1, 1))  # noqa: DTZ001 - floating onset by definition
-    else:
-        comp.add("dtstart", datetime.combine(rule.day(_ONSET_YEAR), rule.at))
-        comp.add("rrule", rule.recur())
+    comp.add("dtstart", onset)
+    if rule is not None:
+        recur = rule.recur()
+        if until is not None:
+            recur["UNTIL"] = until
+        comp.add("rrule", recur)
     comp.add("tzoffsetfrom", before)
     comp.add("tzoffsetto", after)
     comp.add("tzname", name)
@@ -166,45 +167,56 @@ def _observance(
 
 
 def build_vtimezone(tzid: str, start: datetime, end: datetime) -> Timezone:
-    """VTIMEZONE for ``tzid`` valid over [start, end] (naive values are wall times in ``tzid``)."""
+    """VTIMEZONE for ``tzid``, exact at every instant of [start, end] (naive values are wall times in ``tzid``)."""
     zone = ZoneInfo(tzid)
     first_year = _aware_utc(start, zone).year
-    last_year = max(first_year, _aware_utc(end, zone).year)
+    return Timezone.from_ical(_vtimezone_ical(tzid, first_year, max(first_year, _aware_utc(end, zone).year)))
+
+
+@functools.lru_cache(maxsize=512)
+def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    """Computed once per zone and span of years (feeds and invites for everyone share it)."""
+    zone = ZoneInfo(tzid)
     span_from = datetime(first_year, 1, 1, tzinfo=UTC)
     span_to = datetime(last_year + 1, 1, 1, tzinfo=UTC)
-    trans = _find_transitions(
-        zone,
-        datetime(first_year - _EXTEND_YEARS, 1, 1, tzinfo=UTC),
-        span_to.replace(year=last_year + 1 + _EXTEND_YEARS),
-    )
+    probe_to = span_to.replace(year=last_year + 1 + _PROBE_AFTER_YEARS)
+    trans = _find_transitions(zone, datetime(first_year - _PROBE_BEFORE_YEARS, 1, 1, tzinfo=UTC), probe_to)
     in_span = [t for t in trans if span_from <= t.utc < span_to]
 
     tz = Timezone()
     tz.add("tzid", tzid)
-    later = [t for t in trans if t.utc >= span_to]
-    # The rule in force at the end of the span: the last transition of each direction before it ends
-    # (or just after it, for a span ending before the zone's first transition of the other direction).
-    recent = [t for t in trans if t.utc < span_to] + later[:1]
-    up = next((t for t in reversed(recent) if t.after > t.before), None)
-    down = next((t for t in reversed(recent) if t.after < t.before), None)
-    fixed_after_last = bool(in_span) and (not later or later[0].utc - in_span[-1].utc > timedelta(days=400))
-    if not in_span or fixed_after_last or up is None or down is None:
+    if not in_span:  # one offset over the whole span (no DST, or DST abolished before it)
         moment = span_to - timedelta(seconds=1)
         offset = moment.astimezone(zone).utcoffset() or timedelta(0)
-        if in_span:
-            log.warning("%s: DST ends within the span; VTIMEZONE is exact only after %s", tzid, in_span[-1].utc)
-        tz.add_component(_observance(TimezoneStandard, moment.astimezone(zone).tzname() or "", offset, offset, None))
-        return tz
+        name = moment.astimezone(zone).tzname() or ""
+        tz.add_component(_observance(TimezoneStandard, name, offset, offset, datetime(_ONSET_YEAR, 1, 1)))  # noqa: DTZ001
+        return tz.to_ical()
 
-    up_rule, up_samples = _rule_around(trans, up)
-    down_rule, down_samples = _rule_around(trans, down)
-
-    covered = {t.utc for t in up_samples + down_samples}
-    if any(t.utc not in covered for t in in_span) or up.after != down.before or down.after != up.before:
-        log.warning("%s: rules change within the span; VTIMEZONE follows the latest rule only", tzid)
-    tz.add_component(_observance(TimezoneStandard, down.name, down.before, down.after, down_rule))
-    tz.add_component(_observance(TimezoneDaylight, up.name, up.before, up.after, up_rule))
-    return tz
+    # What must be exact: every transition in the span and the last one before it (the offset at its start).
+    before_span = [t for t in trans if t.utc < span_from]
+    needed = set(in_span + before_span[-1:])
+    earliest = min(t.utc for t in needed)
+    observances: list[tuple[datetime, TimezoneStandard | TimezoneDaylight]] = []
+    for run in _runs(trans):
+        if not needed.intersection(run):
+            continue
+        head, tail = run[0], run[-1]
+        cls = TimezoneDaylight if head.after > head.before else TimezoneStandard
+        rule = _derive_rule(run) if len(run) > 1 else None
+        if rule is None:  # a transition that follows no yearly rule: an observance of its own
+            for t in run:
+                if t in needed:
+                    observances.append((t.utc, _observance(cls, t.name, t.before, t.after, t.wall)))
+            continue
+        # A rule already in force when the span starts may start in 1970 (the shape clients know); one that ends
+        # before the probed future gets an UNTIL at its last transition.
+        from_1970 = head.utc <= earliest and head.utc < span_from
+        onset = datetime.combine(rule.day(_ONSET_YEAR), rule.at) if from_1970 else head.wall
+        until = None if tail.utc >= probe_to - timedelta(days=400) else tail.utc
+        observances.append((head.utc, _observance(cls, head.name, head.before, head.after, onset, rule, until)))
+    for _, comp in sorted(observances, key=lambda pair: pair[0]):
+        tz.add_component(comp)
+    return tz.to_ical()
 
 
 def classify_local_time(tzid: str, local: datetime) -> Literal["ok", "nonexistent", "ambiguous"]:

@@ -22,14 +22,21 @@ def horizon_end() -> datetime:
 
 
 def expected_instances(series: Series, since: datetime, until: datetime) -> list[recurrence.Instance]:
-    return recurrence.expand(
-        series.rrule,
-        series.local_start,
-        series.timezone,
-        start=since,
-        end=until,
-        limit=current_app.config["MAX_OCCURRENCES_PER_SERIES"],
+    """The sessions the rule gives in [since, until), upcoming ones first in importance.
+
+    The cap limits how many are made at once, never which: the next ``cap`` sessions from now always come
+    first (a weekly group that has met since 2016 gets its upcoming sessions, not its first 500), and past
+    ones (a series entered with an earlier start) fill what the cap leaves, the latest first.
+    """
+    cap = current_app.config["MAX_OCCURRENCES_PER_SERIES"]
+    now = clock.now()
+    upcoming = recurrence.expand(
+        series.rrule, series.local_start, series.timezone, start=max(since, now), end=until, limit=cap
     )
+    if since >= now or len(upcoming) >= cap:
+        return upcoming
+    past = recurrence.expand(series.rrule, series.local_start, series.timezone, start=since, end=now)
+    return past[len(past) - (cap - len(upcoming)) :] + upcoming
 
 
 def sync_occurrences(series: Series, *, since: datetime | None = None) -> None:
@@ -59,9 +66,10 @@ def sync_occurrences(series: Series, *, since: datetime | None = None) -> None:
         if row.original_start in wanted and not row.is_moved:
             row.end = row.start + duration
     for row, instance in zip(unmatched_rows, unmatched_instances, strict=False):
+        if not row.is_moved:  # a session moved on its own keeps its time (see reset_session_changes)
+            row.start = instance.start_utc
+            row.end = instance.start_utc + duration
         row.original_start = instance.start_utc
-        row.start = instance.start_utc
-        row.end = instance.start_utc + duration
     for row in unmatched_rows[len(unmatched_instances) :]:
         db.session.delete(row)
     for instance in unmatched_instances[len(unmatched_rows) :]:
@@ -75,24 +83,59 @@ def sync_occurrences(series: Series, *, since: datetime | None = None) -> None:
                 status=status,
             )
         )
-    series.materialized_until = until
+    # Cut short by the cap: the worker carries on from the last session made (see extend_all_horizons).
+    capped = len(instances) >= current_app.config["MAX_OCCURRENCES_PER_SERIES"]
+    series.materialized_until = instances[-1].start_utc if capped else until
+    db.session.flush()
+
+
+def changed_sessions(series: Series) -> list[Occurrence]:
+    """Upcoming sessions moved or cancelled on their own: what an edit of the whole meeting may keep or reset."""
+    return list(
+        db.session.scalars(
+            sa.select(Occurrence)
+            .where(
+                Occurrence.series_id == series.id,
+                Occurrence.end > clock.now(),
+                sa.or_(Occurrence.start != Occurrence.original_start, Occurrence.status == OccurrenceStatus.CANCELLED),
+            )
+            .order_by(Occurrence.original_start)
+        )
+    )
+
+
+def reset_session_changes(series: Series) -> None:
+    """Put every upcoming session changed on its own back on the schedule (not moved, not cancelled)."""
+    for row in changed_sessions(series):
+        row.start = row.original_start
+        row.end = row.original_start + timedelta(minutes=series.duration_minutes)
+        row.status = OccurrenceStatus.SCHEDULED
+        row.cancel_reason = None
     db.session.flush()
 
 
 def extend_all_horizons() -> int:
-    """Materialise new sessions of never-ending series as time moves on. Returns how many series it touched."""
+    """Materialise new sessions as time moves on, and heal never-ending series that have no upcoming session
+    (e.g. made before materialisation counted from now). Returns how many series it touched."""
+    now = clock.now()
     cutoff = horizon_end() - timedelta(days=1)
+    upcoming = sa.select(Occurrence.id).where(Occurrence.series_id == Series.id, Occurrence.original_start >= now)
+    never_ending = sa.and_(Series.rrule.not_like("%COUNT=%"), Series.rrule.not_like("%UNTIL=%"))
     stale = db.session.scalars(
         sa.select(Series).where(
             Series.rrule.is_not(None),
             Series.status != SeriesStatus.CANCELLED,
-            sa.or_(Series.materialized_until.is_(None), Series.materialized_until < cutoff),
+            sa.or_(
+                Series.materialized_until.is_(None),
+                Series.materialized_until < cutoff,
+                sa.and_(never_ending, ~upcoming.exists()),
+            ),
         )
     ).all()
     for series in stale:
         last = db.session.scalar(
             sa.select(sa.func.max(Occurrence.original_start)).where(Occurrence.series_id == series.id)
         )
-        since = max(clock.now(), last + timedelta(seconds=1)) if last else clock.now()
+        since = max(now, last + timedelta(seconds=1)) if last else now
         sync_occurrences(series, since=since)
     return len(stale)

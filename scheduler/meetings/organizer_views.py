@@ -19,6 +19,7 @@ from scheduler.meetings import groups as group_service
 from scheduler.meetings import permissions, services
 from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
+from scheduler.meetings.occurrences import changed_sessions
 from scheduler.meetings.series_form import SeriesForm
 from scheduler.notifications import sender
 from scheduler.participants import queries as participant_queries
@@ -220,7 +221,12 @@ def series_edit(series_id: int) -> str | Response | tuple[str, int]:
     status = 400 if request.method == "POST" else 200
     preview = _preview(form) if request.method == "POST" else None
     return render_template(
-        "organizer/series_form.html", form=form, group=series.group, series=series, preview=preview
+        "organizer/series_form.html",
+        form=form,
+        group=series.group,
+        series=series,
+        preview=preview,
+        changed_sessions=changed_sessions(series),
     ), status
 
 

@@ -223,6 +223,13 @@ class SeriesForm(BaseForm):
     speakers = FieldList(FormField(SpeakerForm), min_entries=5, max_entries=12)
     accept_dst_shift = BooleanField(_l("I understand that on those dates the session starts an hour off."))
     reminders_custom = BooleanField(_l("Choose when reminders are sent"))
+    session_changes = RadioField(
+        _l("Sessions you changed one by one"),
+        choices=options(
+            [("keep", _l("Keep these changes")), ("reset", _l("Undo them: every session follows the new schedule"))]
+        ),
+        default="keep",
+    )
     reminder_offsets = MultiCheckboxField(
         _l("Send reminders"),
         choices=lambda: options(reminder_offsets.CHOICES),
@@ -302,6 +309,7 @@ class SeriesForm(BaseForm):
             status=self.status.data or SeriesStatus.DRAFT,
             speakers=speakers,
             accept_dst_shift=bool(self.accept_dst_shift.data),
+            keep_session_changes=self.session_changes.data != "reset",
             reminder_offsets_minutes=tuple(self.reminder_offsets.data or ()) if self.reminders_custom.data else None,
         )
 

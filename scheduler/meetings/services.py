@@ -24,7 +24,7 @@ from scheduler.meetings.models import (
     SeriesStatus,
     Speaker,
 )
-from scheduler.meetings.occurrences import sync_occurrences
+from scheduler.meetings.occurrences import reset_session_changes, sync_occurrences
 from scheduler.rules import RuleError
 
 MAX_DURATION_MINUTES = 12 * 60
@@ -60,6 +60,7 @@ class SeriesInput:
     status: str = SeriesStatus.DRAFT
     speakers: tuple[SpeakerInput, ...] = field(default_factory=tuple)
     accept_dst_shift: bool = False
+    keep_session_changes: bool = True  # editing the time: sessions moved or cancelled on their own stay so
     reminder_offsets_minutes: tuple[int, ...] | None = None  # None: the defaults for the kind of meeting
 
     @property
@@ -229,6 +230,8 @@ def update_series(series: Series, data: SeriesInput) -> Series:
         series.status = data.status
     changed = _timing(series) != before
     if changed:
+        if not data.keep_session_changes:
+            reset_session_changes(series)
         sync_occurrences(series)
     changes.changed(series, "updated", calendar=changes.CalendarChange.SCHEDULE if changed else None)
     return series

@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 
 from scheduler import clock, timefmt
 from scheduler.calendar import ics
+from scheduler.calendar.vtimezone import classify_local_time
 from scheduler.extensions import db
+from scheduler.meetings import recurrence
 from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series, SeriesStatus
 from scheduler.notifications import discretion
 from scheduler.participants.models import Participant, Rsvp, RsvpScope
@@ -70,9 +72,11 @@ def _sessions(series: Series) -> list[Occurrence]:
     return list(db.session.scalars(sa.select(Occurrence).where(Occurrence.series_id == series.id)))
 
 
-def series_event(series: Series, *, text: str, join_url: str | None) -> ics.EventSpec:
-    """The whole series as one calendar object (RRULE + EXDATE + overrides)."""
-    sessions = _sessions(series)
+def series_event(
+    series: Series, *, text: str, join_url: str | None, sessions: list[Occurrence] | None = None
+) -> ics.EventSpec:
+    """The whole series as one calendar object (RRULE + EXDATE + overrides); ``sessions``: its rows, if loaded."""
+    sessions = _sessions(series) if sessions is None else sessions
     status = "CANCELLED" if series.status == SeriesStatus.CANCELLED else "CONFIRMED"
     common = {
         "uid": series.uid,
@@ -90,12 +94,12 @@ def series_event(series: Series, *, text: str, join_url: str | None) -> ics.Even
         start = _local(only.start, series.timezone) if only is not None else series.local_start
         length = (only.end - only.start) if only is not None else duration
         return ics.EventSpec(local_start=start, duration=length, rrule=None, **common)
-    base = ics.EventSpec(local_start=series.local_start, duration=duration, rrule=series.rrule, **common)
+    rule_values = _rule_values(series, sessions)
     exdates, overrides = [], []
     for row in sessions:
-        original = _local(row.original_start, series.timezone)
-        if not base.is_instance(original):
-            continue  # a session created in a daylight-saving gap: its wall time is not a rule instance
+        original = rule_values.get(row.original_start)
+        if original is None:
+            continue  # not (or no longer) an instance of the rule
         if row.status == OccurrenceStatus.CANCELLED and series.status != SeriesStatus.CANCELLED:
             exdates.append(original)
         elif row.is_moved:
@@ -106,6 +110,10 @@ def series_event(series: Series, *, text: str, join_url: str | None) -> ics.Even
                     local_end=_local(row.end, series.timezone),
                 )
             )
+        elif _read_differently(original, row, series.timezone):
+            # The rule's wall time does not exist (spring gap) or happens twice (autumn), or the session
+            # spans a clock change: clients read it differently, so it goes out as an explicit override.
+            overrides.append(ics.OccurrenceOverride(original, row.start, row.end))
     last = max((_local(r.start, series.timezone) for r in sessions), default=None)
     return ics.EventSpec(
         local_start=series.local_start,
@@ -116,6 +124,37 @@ def series_event(series: Series, *, text: str, join_url: str | None) -> ics.Even
         last_instance_local=last,
         **common,
     )
+
+
+def _read_differently(original: datetime, row: Occurrence, tz: str) -> bool:
+    """Whether clients may place this rule instance differently: its start or end wall time is in a gap or an
+    overlap, or a clock change falls inside it (wall-clock and exact duration differ)."""
+    end_wall = original + (row.end - row.start)
+    if classify_local_time(tz, original) != "ok" or classify_local_time(tz, end_wall) != "ok":
+        return True
+    return _local(row.start, tz) + (row.end - row.start) != _local(row.end, tz)
+
+
+def _rule_value(series: Series, occurrence: Occurrence) -> datetime:
+    """The session's RECURRENCE-ID: the rule's own wall time (02:30 on a spring-forward day, not 03:30)."""
+    found = _rule_values(series, [occurrence]).get(occurrence.original_start)
+    return found if found is not None else _local(occurrence.original_start, series.timezone)
+
+
+def _rule_values(series: Series, sessions: list[Occurrence]) -> dict[datetime, datetime]:
+    """Each session's rule instance as the naive wall time the RRULE gives (its RECURRENCE-ID), by UTC start.
+
+    One walk of the rule over the sessions' range; a wall time in a daylight-saving gap maps back to the rule's
+    own value (02:30), never to the shifted clock time (03:30).
+    """
+    if not sessions or series.rrule is None:
+        return {}
+    first = min(row.original_start for row in sessions)
+    last = max(row.original_start for row in sessions)
+    instances = recurrence.expand(
+        series.rrule, series.local_start, series.timezone, start=first, end=last + timedelta(seconds=1)
+    )
+    return {instance.start_utc: instance.local_start for instance in instances}
 
 
 def session_event(series: Series, occurrence: Occurrence, *, text: str, join_url: str | None) -> ics.EventSpec:
@@ -156,7 +195,7 @@ def cancel_session(rsvp: Rsvp, occurrence: Occurrence, *, text: str) -> str:
     if rsvp.scope == RsvpScope.OCCURRENCE:
         return cancel(rsvp, text=text)
     spec = series_event(rsvp.series, text=text, join_url=None)
-    original = _local(occurrence.original_start, rsvp.series.timezone)
+    original = _rule_value(rsvp.series, occurrence)
     return ics.cancel_occurrence(
         spec, original, organizer(rsvp.series), attendee(rsvp.participant), clock.now()
     ).decode()
@@ -167,7 +206,7 @@ def move_session(rsvp: Rsvp, occurrence: Occurrence, *, text: str, join_url: str
     if rsvp.scope == RsvpScope.OCCURRENCE or rsvp.series.rrule is None:
         return request(rsvp, text=text, join_url=join_url)
     spec = series_event(rsvp.series, text=text, join_url=join_url)
-    original = _local(occurrence.original_start, rsvp.series.timezone)
+    original = _rule_value(rsvp.series, occurrence)
     override = next((o for o in spec.overrides if o.original_local_start == original), None)
     if override is None:
         return request(rsvp, text=text, join_url=join_url)

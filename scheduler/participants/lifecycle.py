@@ -47,7 +47,9 @@ def end(rsvp: Rsvp, status: RsvpStatus) -> None:
         vacate(seat, SeatStatus.RELEASED)
     links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
     outbox.cancel_pending(participant_id=rsvp.participant_id, series_id=rsvp.series_id)
+    rsvp.series.sequence += 1  # the CANCEL is newer than every REQUEST this person got
     calendar_updates.left(rsvp)
+    rsvp.series.sequence += 1  # and a REQUEST after a re-join is newer than that CANCEL
 
 
 def follow_split(old: Series, new: Series) -> list[Rsvp]:

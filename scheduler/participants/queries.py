@@ -91,18 +91,37 @@ def my_meetings(participant: Participant) -> list[MeetingLines]:
     ]
 
 
-def confirmed_sessions(participant: Participant) -> list[tuple[Rsvp, Occurrence]]:
-    """Upcoming sessions the person has a confirmed seat in, for the calendar download."""
-    rows = db.session.execute(
-        sa.select(Rsvp, Occurrence)
+def _confirmed(statement: sa.Select, participant: Participant) -> sa.Select:
+    return (
+        statement.select_from(Rsvp)
         .join(Seat, Seat.rsvp_id == Rsvp.id)
         .join(Occurrence, Occurrence.id == Seat.occurrence_id)
         .where(Rsvp.participant_id == participant.id, Rsvp.status == RsvpStatus.ACTIVE)
         .where(Seat.status == SeatStatus.CONFIRMED, Occurrence.end > clock.now())
         .where(Occurrence.status == OccurrenceStatus.SCHEDULED)
+    )
+
+
+def confirmed_sessions(participant: Participant) -> list[tuple[Rsvp, Occurrence]]:
+    """Upcoming sessions the person has a confirmed seat in, for the calendar download (one query)."""
+    rows = db.session.execute(
+        _confirmed(sa.select(Rsvp, Occurrence), participant)
+        .options(so.joinedload(Rsvp.series).joinedload(Series.group))
         .order_by(Occurrence.start)
     ).all()
     return [(rsvp, occurrence) for rsvp, occurrence in rows]
+
+
+def confirmed_sessions_version(participant: Participant) -> tuple[int, datetime | None]:
+    """How many confirmed upcoming sessions and when any of them last changed: one aggregate query."""
+    latest = [Rsvp.updated_at, Seat.updated_at, Occurrence.updated_at, Series.updated_at]
+    row = db.session.execute(
+        _confirmed(sa.select(sa.func.count(), *(sa.func.max(column) for column in latest)), participant).join(
+            Series, Series.id == Rsvp.series_id
+        )
+    ).one()
+    stamps = [stamp for stamp in row[1:] if stamp is not None]
+    return int(row[0]), max(stamps, default=None)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from scheduler.calendar import ics
 from scheduler.extensions import db
 from scheduler.notifications import invites
 from scheduler.participants import links, queries
@@ -49,18 +50,32 @@ def revoke_feeds(token: str) -> str:
 
 def personal_feed(token: str) -> BaseResponse:
     participant = links.participant_for(Purpose.FEED, token)
-    events, stamps = [], []
-    with force_locale(participant.language):
-        for rsvp, occurrence in queries.confirmed_sessions(participant):
-            join_url = links.absolute_url("personal.feed_join", token=token, rsvp_id=rsvp.id)
+    version = queries.confirmed_sessions_version(participant)
+
+    def build() -> tuple[str, list[ics.EventSpec]]:
+        events = []
+        with force_locale(participant.language):
             text = _(
-                "Your personal join link opens shortly before the start: %(url)s. Please do not share it.",
-                url=join_url,
+                "Your personal join link opens shortly before the start: %(url)s. Please do not share it.", url="\0"
             )
-            events.append(invites.session_event(rsvp.series, occurrence, text=text, join_url=join_url))
-            stamps += [rsvp.series.updated_at, occurrence.updated_at]
-        name = _("My meetings")
-    return calendar_response(name, events, stamps, private=True)
+            join_urls: dict[int, str] = {}
+            for rsvp, occurrence in queries.confirmed_sessions(participant):
+                if rsvp.id not in join_urls:  # one link per meeting, not per session
+                    join_urls[rsvp.id] = links.absolute_url("personal.feed_join", token=token, rsvp_id=rsvp.id)
+                join_url = join_urls[rsvp.id]
+                events.append(
+                    invites.session_event(rsvp.series, occurrence, text=text.replace("\0", join_url), join_url=join_url)
+                )
+            name = _("My meetings")
+        return name, events
+
+    return calendar_response(
+        (participant.id, participant.language, *version),
+        version[1],
+        build,
+        private=True,
+        empty_tzid=participant.timezone,
+    )
 
 
 def feed_join(token: str, rsvp_id: int) -> ViewResult:

@@ -383,7 +383,8 @@ def expand_with_recurring_ical_events(ics: bytes) -> list[tuple[datetime, dateti
     out = []
     for instance in recurring_ical_events.of(cal).between(*window):
         start, end = instance["DTSTART"].dt, instance["DTEND"].dt
-        assert not isinstance(start.tzinfo, ZoneInfo), f"icalendar used its own zone database: {start!r}"
+        own_zone = isinstance(start.tzinfo, ZoneInfo) and start.tzinfo.key != "UTC"  # UTC needs no database
+        assert not own_zone, f"icalendar used its own zone database: {start!r}"
         out.append((start.astimezone(UTC), end.astimezone(UTC)))
     return sorted(out)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import bisect
-import logging
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 from dateutil.rrule import rrulestr
-from icalendar import Component
+from icalendar import Component, Timezone, vRecur
 
 from scheduler.calendar.vtimezone import build_vtimezone, classify_local_time
 
@@ -46,7 +45,13 @@ class VTimezoneEvaluator:
             assert onset.tzinfo is None, "onset DTSTART must be a local (floating) time"
             offset_from, offset_to = obs["TZOFFSETFROM"].td, obs["TZOFFSETTO"].td
             if "RRULE" in obs:
-                rule = rrulestr(obs["RRULE"].to_ical().decode(), dtstart=onset)
+                recur = obs["RRULE"]
+                if "UNTIL" in recur:  # UTC (RFC 5545); the onsets are wall times in TZOFFSETFROM
+                    (until_utc,) = recur["UNTIL"]
+                    assert until_utc.tzinfo is not None, "UNTIL must be UTC"
+                    recur = recur.copy()
+                    recur["UNTIL"] = [(until_utc.astimezone(UTC) + offset_from).replace(tzinfo=None)]
+                rule = rrulestr(vRecur(recur).to_ical().decode(), dtstart=onset)
                 local_onsets = rule.between(onset, until + timedelta(days=2), inc=True)
             else:
                 local_onsets = [onset]
@@ -55,6 +60,14 @@ class VTimezoneEvaluator:
         self._instants = [instant for instant, _ in onsets]
         self._offsets = [offset for _, offset in onsets]
         self._before_first = self.observances[0]["TZOFFSETFROM"].td
+
+    def offsets_at(self, moments: list[datetime]) -> list[timedelta]:
+        """``utcoffset`` of each moment (ascending): one bisect per onset, not per moment."""
+        out: list[timedelta] = []
+        for i in range(len(self._instants) + 1):
+            upto = bisect.bisect_left(moments, self._instants[i]) if i < len(self._instants) else len(moments)
+            out += [self._offsets[i - 1] if i else self._before_first] * (upto - len(out))
+        return out
 
     def utcoffset(self, moment: datetime) -> timedelta:
         i = bisect.bisect_right(self._instants, moment)
@@ -186,18 +199,61 @@ def test_aware_span_bounds_accepted() -> None:
     assert set(observances("America/New_York", start, end)) == {"STANDARD", "DAYLIGHT"}
 
 
-def test_rule_change_within_span_uses_latest_rule(caplog: pytest.LogCaptureFixture) -> None:
-    # Mexico abolished DST on 2022-10-30: the latest part of the span has a fixed -06:00.
-    with caplog.at_level(logging.WARNING, logger="scheduler.calendar.vtimezone"):
-        obs = observances("America/Mexico_City", datetime(2021, 1, 1), datetime(2024, 12, 31))
-    assert list(obs) == ["STANDARD"] and obs["STANDARD"]["TZOFFSETTO"].td == timedelta(hours=-6)
-    assert "America/Mexico_City" in caplog.text
-    assert_agrees_hourly("America/Mexico_City", datetime(2022, 11, 1), datetime(2024, 12, 31))
+def test_rule_change_within_span_is_exact_over_the_whole_span() -> None:
+    # Issue 13 changed this: the old VTIMEZONE followed only the latest rule and was wrong before it.
+    # Mexico abolished DST on 2022-10-30: DST observances end with an UNTIL, then a fixed -06:00.
+    text = build_vtimezone("America/Mexico_City", datetime(2021, 1, 1), datetime(2024, 12, 31)).to_ical()
+    assert b"UNTIL=2022" in text and b"RDATE" not in text
+    assert_agrees_hourly("America/Mexico_City", datetime(2021, 1, 1), datetime(2024, 12, 31))
+    # The US changed rules in 2007: the old rule ends with an UNTIL, the 2007 rule runs on.
+    text = build_vtimezone("America/New_York", datetime(2005, 1, 1), datetime(2009, 12, 31)).to_ical()
+    assert b"RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\n" in text  # the 2007 rule, open-ended
+    assert b"RRULE:FREQ=YEARLY;UNTIL=20060402T070000Z;BYDAY=1SU;BYMONTH=4\r\n" in text  # the old one, ended
+    assert_agrees_hourly("America/New_York", datetime(2005, 1, 1), datetime(2009, 12, 31))
 
-    # The US changed rules in 2007: a 2005-2009 span follows the 2007+ rule (2nd Sunday of March).
-    obs = observances("America/New_York", datetime(2005, 1, 1), datetime(2009, 12, 31))
-    assert obs["DAYLIGHT"]["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=2SU;BYMONTH=3"
-    assert_agrees_hourly("America/New_York", datetime(2007, 1, 1), datetime(2009, 12, 31))
+
+@pytest.mark.parametrize(
+    ("tzid", "start", "end"),
+    [
+        ("Africa/Casablanca", datetime(2024, 1, 1), datetime(2028, 12, 31)),  # Ramadan switches, no yearly rule
+        ("Asia/Tehran", datetime(2020, 1, 1), datetime(2024, 12, 31)),  # fixed dates, abolished in 2022
+        ("America/Santiago", datetime(2020, 1, 1), datetime(2025, 12, 31)),  # one-off 2022 change
+        ("Europe/Moscow", datetime(2010, 1, 1), datetime(2015, 12, 31)),  # permanent offset changes
+        ("Asia/Gaza", datetime(2022, 1, 1), datetime(2027, 12, 31)),
+    ],
+)
+def test_irregular_zones_are_exact(tzid: str, start: datetime, end: datetime) -> None:
+    assert_agrees_hourly(tzid, start, end)
+    assert b"RDATE" not in build_vtimezone(tzid, start, end).to_ical()
+
+
+def test_icalendar_generator_is_not_exact() -> None:
+    """Why we keep our generator: icalendar's own VTIMEZONE puts the DAYLIGHT onset an hour late and lists
+    transitions as multi-valued RDATEs (ical.js reads only the first). If this starts failing, switch to it."""
+    generated = Timezone.from_tzid("Europe/Amsterdam", first_date=date(2026, 1, 1), last_date=date(2028, 1, 1))
+    daylight = next(c for c in generated.subcomponents if c.name == "DAYLIGHT")
+    onset_utc = (daylight["DTSTART"].dt - daylight["TZOFFSETFROM"].td).replace(tzinfo=UTC)
+    real = datetime(2026, 3, 29, 1, tzinfo=UTC)
+    assert onset_utc != real or b"RDATE:20270328T030000," in generated.to_ical()
+
+
+ALL_ZONES = sorted(available_timezones() - {"localtime", "Factory", "posixrules"})
+
+
+def test_every_iana_zone_agrees_with_zoneinfo_hour_by_hour() -> None:
+    """Every zone zoneinfo knows, hour by hour over 2022-2025 (Mexico, Iran, Greenland, Egypt, Kazakhstan and
+    Paraguay changed their rules in it). The VTIMEZONE is read by the independent evaluator above."""
+    start, end = datetime(2022, 1, 1), datetime(2025, 12, 31)
+    first = datetime(2021, 12, 31, tzinfo=UTC)
+    hours = [first + timedelta(hours=h) for h in range(int((end - start).total_seconds() // 3600) + 72)]
+    wrong = {}
+    for tzid in ALL_ZONES:
+        zone = ZoneInfo(tzid)
+        evaluator = VTimezoneEvaluator(build_vtimezone(tzid, start, end).to_ical(), end)
+        expected = [moment.astimezone(zone).utcoffset() for moment in hours]
+        if evaluator.offsets_at(hours) != expected:
+            wrong[tzid] = next(m for m, e in zip(hours, expected, strict=True) if evaluator.utcoffset(m) != e)
+    assert not wrong, wrong
 
 
 @pytest.mark.parametrize(
