@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     logging_setup.init_app(app)
     db.init_app(app)
+    _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -43,6 +44,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.auth import auth_bp
     from scheduler.cli import register_cli
     from scheduler.counseling.blueprint import counseling_bp
+    from scheduler.health.views import health_bp
     from scheduler.integrations.views import integrations_bp
     from scheduler.meetings.organizer_views import organizer_bp
     from scheduler.notifications import dev_views
@@ -63,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(integrations_bp)
     app.register_blueprint(counseling_bp)
+    app.register_blueprint(health_bp)
     register_cli(app)
     wiring.init_app()  # who follows meeting changes; how each kind of outbox message is re-checked
     dev_views.init_app(app)
@@ -95,3 +98,16 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """The embedded default: WAL (readers and the writer do not block each other), a busy timeout and foreign keys."""
+    import sqlalchemy as sa
+
+    from scheduler.db import sqlite_pragmas
+    from scheduler.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite" and not sa.event.contains(engine, "connect", sqlite_pragmas):
+                sa.event.listen(engine, "connect", sqlite_pragmas)

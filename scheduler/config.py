@@ -96,6 +96,10 @@ class DefaultConfig:
     ATTENDANCE_OPENS_MINUTES = 60  # attendance can be taken from this long before the start
     SMALL_CELL_THRESHOLD = 5  # evaluation counts from fewer people than this are suppressed
     RETENTION_WINDOW_DAYS = 28  # a newcomer "came back" when they attend again within this many days
+    # Operations.
+    WORKER_HEARTBEAT_MAX_AGE_SECONDS = 300  # /healthz answers 503 when no worker has looped for this long
+    HEALTHZ_REQUIRE_WORKER = True  # False: /healthz of the web process checks only the database
+    LOG_FORMAT = "text"  # "json": one JSON object per line (for log shippers); never personal data either way
 
 
 def _coerce(raw: str, current: Any) -> Any:

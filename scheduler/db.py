@@ -49,5 +49,20 @@ def one_of(column: str, enum: type[StrEnum]) -> sa.CheckConstraint:
     return sa.CheckConstraint(f"{column} IN ({values})", name=column)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Runs on every new SQLite connection: write-ahead log, wait for a busy writer, enforce foreign keys."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")  # stays "memory" for in-memory databases
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses at most the last commits
+    finally:
+        cursor.close()
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)

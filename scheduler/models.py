@@ -2,6 +2,7 @@
 
 from scheduler.auth.models import User
 from scheduler.counseling.models import Attendance, SessionHosting, StreakOptIn
+from scheduler.health.models import WorkerHeartbeat
 from scheduler.integrations.models import VideoRoom
 from scheduler.meetings.models import Group, GroupMembership, Occurrence, Series, Speaker
 from scheduler.notifications.models import OutboxMessage
@@ -28,4 +29,5 @@ __all__ = [
     "StreakOptIn",
     "User",
     "VideoRoom",
+    "WorkerHeartbeat",
 ]

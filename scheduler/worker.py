@@ -68,6 +68,20 @@ def run_due_jobs(jobs: list[Job]) -> int:
     return done
 
 
+def record_heartbeat() -> None:
+    """Tells /healthz this worker is alive (its own short transaction, before the jobs)."""
+    from scheduler.health.heartbeat import beat
+
+    try:
+        beat()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("could not record the worker heartbeat")
+    finally:
+        db.session.remove()
+
+
 def run_forever(app: Flask, *, idle_seconds: float = 5.0, max_loops: int | None = None) -> None:
     stopping = False
 
@@ -84,5 +98,6 @@ def run_forever(app: Flask, *, idle_seconds: float = 5.0, max_loops: int | None 
         log.info("worker started")
         while not stopping and (max_loops is None or loops < max_loops):
             loops += 1
+            record_heartbeat()
             if run_due_jobs(jobs) == 0:
                 time.sleep(idle_seconds)

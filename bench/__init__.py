@@ -1,0 +1,1 @@
+"""The benchmark suite (`make bench`): scripts, not tests. See bench/run.py."""
