@@ -63,7 +63,7 @@ test: setup
 # The SQLite pass with the wall clock moved (Debian's faketime): tests must not depend on the date they run on.
 TIMESHIFT ?= +400d
 test-timeshift: setup
-	faketime -f '$(TIMESHIFT)' $(BIN)/pytest -m "not browser" -p no:cacheprovider -q
+	SCHEDULER_TEST_EXIT_WHEN_DONE=1 timeout 3600 faketime -f '$(TIMESHIFT)' $(BIN)/pytest -m "not browser" -p no:cacheprovider -q
 
 # Rewrites scheduler/translations/messages.pot from the code and templates.
 extract-messages: setup

@@ -138,3 +138,26 @@ def frozen_now() -> Iterator[datetime]:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+# `make test-timeshift` runs the suite under libfaketime, which also shifts the monotonic clock that thread
+# waits use; at interpreter shutdown such a wait can then last the shift (a year). With this variable set the
+# run ends as soon as pytest has reported, with pytest's own exit status.
+_HARD_EXIT_ENV = "SCHEDULER_TEST_EXIT_WHEN_DONE"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[_exit_status_key] = int(exitstatus)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if os.environ.get(_HARD_EXIT_ENV) == "1" and _exit_status_key in config.stash:
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config.stash[_exit_status_key])
+
+
+_exit_status_key = pytest.StashKey[int]()
