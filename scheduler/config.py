@@ -47,6 +47,7 @@ class DefaultConfig:
     MAIL_SUPPRESS_SEND = False
     MAIL_MAX_ATTEMPTS = 8
     MAIL_BATCH_SIZE = 50
+    MAIL_CLAIM_LEASE_SECONDS = 60  # a claimed email returns to the queue this long after its worker stopped renewing
     MAIL_MESSAGE_ID_DOMAIN = "scheduler.invalid"
     DEV_MAILBOX: bool | None = None  # /dev/mailbox; None: on in development without MAIL_SERVER, never in production
 

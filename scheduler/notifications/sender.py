@@ -27,8 +27,7 @@ from scheduler.notifications.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("scheduler.notifications")
 
-CLAIM_LEASE = timedelta(minutes=10)
-SMTP_TIMEOUT = 60  # seconds
+SMTP_TIMEOUT = 30  # seconds per SMTP command; shorter than the claim lease, which is renewed while a batch is sent
 BATCHES_PER_CONNECTION = 20  # then the pass ends and the worker's other jobs get a turn
 PERMANENT_SMTP_CODES = range(500, 600)
 
@@ -47,26 +46,51 @@ class Transport(Protocol):
     def send(self, message: Outgoing) -> None: ...
 
 
+def claim_lease() -> timedelta:
+    """How long a claimed row stays with this worker unless renewed (MAIL_CLAIM_LEASE_SECONDS): a worker that
+    dies or loses its connection delays its rows by at most this long."""
+    return timedelta(seconds=int(current_app.config["MAIL_CLAIM_LEASE_SECONDS"]))
+
+
 def claim_due(limit: int, *, commit: bool = True) -> list[int]:
-    """Atomically take up to `limit` due rows (and rows whose lease ran out) for this worker."""
+    """Atomically take up to `limit` due rows (and rows whose lease ran out) for this worker.
+
+    One UPDATE … RETURNING: the rows this statement changed are this worker's, on PostgreSQL (whose candidate
+    rows are locked with SKIP LOCKED) and on SQLite (where writers take turns and the WHERE is evaluated again),
+    so several workers never send the same row, whatever the database."""
     now = clock.now()
     due = sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.send_after <= now),
         sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.send_after <= now),
     )
-    query = sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.send_after, OutboxMessage.id).limit(limit)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
-    if ids:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), due)
-            .values(status=OutboxStatus.SENDING, send_after=now + CLAIM_LEASE, attempts=OutboxMessage.attempts + 1)
-        )
+    candidates = (
+        sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.send_after, OutboxMessage.id).limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
+        .values(status=OutboxStatus.SENDING, send_after=now + claim_lease(), attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = sorted(claimed.scalars())
     if commit:
         db.session.commit()
     return ids
+
+
+def _renew_lease(ids: list[int], sent: list[int]) -> None:
+    """The heartbeat of a batch being sent: the rows not yet sent stay this worker's for another lease."""
+    _mark_sent(sent, commit=False)
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
+        .values(send_after=clock.now() + claim_lease())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -175,15 +199,26 @@ def _failure(row: OutboxMessage | Outgoing, error: Exception) -> None:
 
 def _withdraw_unwanted(rows: list[OutboxMessage]) -> list[OutboxMessage]:
     """Each kind re-checks its rows right before sending (`outbox.declare`): a reminder for a session that was
-    cancelled or moved, a seat skipped, a person who left or unsubscribed since the row was queued is withdrawn."""
+    cancelled or moved, a seat skipped, a person who left or unsubscribed since the row was queued is withdrawn.
+
+    A row that is no longer wanted only because earlier attempts failed (an SMTP outage outlasted it, e.g. a
+    reminder whose session has started) is marked failed, so organizers see it among undelivered emails."""
     wanted = outbox.still_wanted(rows)
-    withdrawn = [row.id for row in rows if row.id not in wanted]
+    withdrawn = [row.id for row in rows if row.id not in wanted and not row.last_error]
+    too_late = [row.id for row in rows if row.id not in wanted and row.last_error]
     if withdrawn:
         db.session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id.in_(withdrawn))
             .values(status=OutboxStatus.CANCELLED, last_error="withdrawn: no longer due")
         )
+    if too_late:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(too_late))
+            .values(status=OutboxStatus.FAILED, last_error="not delivered in time: " + OutboxMessage.last_error)
+        )
+        log.warning("%s outbox messages failed: not delivered before they were due", len(too_late))
     return [row for row in rows if row.id in wanted]
 
 
@@ -212,8 +247,12 @@ def send_due(limit: int | None = None) -> int:
             ids, batch = _claim_batch(limit)
             handled += len(ids)
             sent: list[int] = []
+            renew_at = clock.now() + claim_lease() / 3
             try:
                 for message in batch:
+                    if clock.now() >= renew_at:
+                        _renew_lease(ids, sent)
+                        renew_at = clock.now() + claim_lease() / 3
                     if transport is None:
                         transport = stack.enter_context(open_transport())
                     try:

@@ -136,9 +136,89 @@ def test_a_worker_killed_mid_send_loses_nothing(mail_app, smtp):
     queue(1)
     assert sender.claim_due(10)  # claimed, then the worker "dies" before sending
     assert sender.send_due() == 0  # the lease holds it for now
-    with clock.frozen_at(clock.now() + sender.CLAIM_LEASE + timedelta(seconds=1)):
+    with clock.frozen_at(clock.now() + sender.claim_lease() + timedelta(seconds=1)):
         assert sender.send_due() == 1
     assert len(smtp.received) == 1
+    assert sender.claim_lease() <= timedelta(seconds=90)  # a crashed worker delays mail by about a minute at most
+
+
+class SlowTransport:
+    """A server that takes 25 s per message (on the frozen clock); halfway, another worker looks for work."""
+
+    def __init__(self, app, started: object) -> None:
+        self.app, self.now, self.sent, self.stolen = app, started, [], []
+
+    def send(self, message) -> None:
+        self.now += timedelta(seconds=25)
+        clock._frozen = self.now  # the test's frozen clock moves on as the slow server works
+        self.sent.append(message.id)
+        if len(self.sent) == 4:
+            self.stolen = _claim_in_another_worker(self.app, self.now)
+
+
+def _claim_in_another_worker(app, at) -> list[int]:
+    result: list[int] = []
+
+    def other_worker() -> None:
+        with app.app_context(), clock.frozen_at(at):
+            result.extend(sender.claim_due(50))
+            db.session.remove()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    thread.join(30)
+    return result
+
+
+def test_the_lease_is_renewed_while_a_slow_batch_is_sent(mail_app, monkeypatch):
+    queue(6)
+    start = clock.now()
+    with clock.frozen_at(start):
+        transport = SlowTransport(mail_app, start)
+        monkeypatch.setattr(sender, "open_transport", lambda: _yield(transport))
+        assert sender.send_due() == 6
+    assert transport.stolen == []  # 100 s into the batch, past the first lease: nothing was taken twice
+    assert len(transport.sent) == 6
+    assert statuses() == ["sent"] * 6
+
+
+def _yield(value):
+    from contextlib import nullcontext
+
+    return nullcontext(value)
+
+
+def test_two_workers_on_the_same_database_never_claim_the_same_email(mail_app):
+    queue(40)
+    claims: list[list[int]] = [[], []]
+
+    def worker(index: int) -> None:
+        with mail_app.app_context():
+            for _ in range(10):
+                claims[index].extend(sender.claim_due(3))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    taken = claims[0] + claims[1]
+    assert len(taken) == len(set(taken)) == 40
+
+
+def test_an_outage_longer_than_a_reminder_is_reported_as_failed(mail_app, monkeypatch):
+    [row] = queue(1)
+    db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.id == row.id).values(last_error="SMTPServerDisconnected")
+    )
+    db.session.commit()
+    monkeypatch.setattr(sender.outbox, "still_wanted", lambda rows: set())  # its session has begun meanwhile
+    sender.send_due()
+    db.session.expire_all()
+    failed = db.session.get(OutboxMessage, row.id)
+    assert failed.status == OutboxStatus.FAILED
+    assert failed.last_error == "not delivered in time: SMTPServerDisconnected"
 
 
 def test_invite_mime_layout_and_crlf_calendar(mail_app, smtp):
