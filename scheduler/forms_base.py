@@ -76,20 +76,39 @@ def validate_zone(form: wtforms.Form, field: wtforms.StringField) -> None:
         raise ValidationError(_l("Choose a time zone from the list, for example Asia/Dhaka or Europe/Amsterdam."))
 
 
+def without_nul(value: Any) -> Any:
+    """NUL characters are never text a person meant, and PostgreSQL refuses them in a string: drop them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _bind_without_nul(form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+    """Every field of every form drops NUL characters before its own filters and validators run."""
+    if not issubclass(unbound_field.field_class, (wtforms.FieldList, wtforms.FormField)):  # these hold fields
+        filters = unbound_field.kwargs.get("filters") or ()
+        unbound_field.kwargs["filters"] = [without_nul, *[f for f in filters if f is not without_nul]]
+    return unbound_field.bind(form=form, **options)
+
+
 class BaseForm(FlaskForm):
-    """Every page form: CSRF-protected, messages translated."""
+    """Every page form: CSRF-protected, messages translated, NUL characters dropped."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> BabelTranslations:
             return _translations
 
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            return _bind_without_nul(form, unbound_field, options)
+
 
 class SubForm(wtforms.Form):
-    """A repeated part inside a page form (no CSRF of its own), messages translated."""
+    """A repeated part inside a page form (no CSRF of its own), messages translated, NUL characters dropped."""
 
     class Meta(wtforms.Form.Meta):
         def get_translations(self, form: Any) -> BabelTranslations:
             return _translations
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            return _bind_without_nul(form, unbound_field, options)
 
 
 def _wtforms_messages() -> None:  # pragma: no cover - never called; lists the messages for extraction

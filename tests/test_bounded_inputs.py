@@ -85,3 +85,14 @@ def test_a_display_name_with_line_breaks_is_stored_as_one_line(client, group):
     sign_up(client, series, "sky@example.org", name="Sky\r\nBcc: victim@example.org")
     name = db.session.scalar(sa.select(Participant.display_name))
     assert name == "Sky Bcc: victim@example.org"
+
+
+def test_nul_characters_are_dropped_from_every_form_field(client, organizer, group):
+    login(client, organizer)
+    response = client.post(
+        f"/organizer/groups/{group.id}/meetings/new",
+        data=meeting_form(title="Tuesday\x00 group", description="A\x00 peer-support meeting."),
+    )
+    assert response.status_code == 302
+    series = db.session.scalar(sa.select(Series))
+    assert series.title == "Tuesday group" and series.description == "A peer-support meeting."
