@@ -43,6 +43,8 @@ class RoomRequest:
     alternative_hosts: tuple[str, ...] = ()
     panelists: tuple[tuple[str, str], ...] = ()  # (name, email)
     join_url: str | None = None  # only for the "custom" provider: the link the organizer pasted
+    # Opaque, per room: sent with a Zoom create (in the agenda) so a create whose answer was lost can be found.
+    creation_ref: str | None = None
 
 
 @dataclass(frozen=True)

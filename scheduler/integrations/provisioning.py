@@ -155,7 +155,7 @@ def room_request(series: Series) -> RoomRequest:
 
 
 def fingerprint(req: RoomRequest) -> str:
-    data = asdict(replace(req, meeting_ref=""))
+    data = asdict(replace(req, meeting_ref="", creation_ref=None))
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
@@ -181,6 +181,11 @@ def store_room(row: VideoRoom, value: Room) -> None:
     row.extra = dict(value.extra)
 
 
+def retire_entry(value: Room) -> dict[str, Any]:
+    """How a provider room to delete is queued in sync_state["retire"] (the worker deletes it)."""
+    return {"provider": value.provider, "external_id": value.external_id, "extra": dict(value.extra)}
+
+
 def forget_room(row: VideoRoom) -> None:
     row.external_id = row.join_url = row.passcode = row.host_url_hint = row.note = None
     row.extra = {}
@@ -199,7 +204,7 @@ def room_for(series: Series) -> VideoRoom | None:
 def _retire_old_room(room: VideoRoom) -> None:
     """The organizer switched providers: the old Zoom meeting must go, the new room starts empty."""
     if room.provider in NETWORK_PROVIDERS and room.external_id:
-        entry = {"provider": room.provider, "external_id": room.external_id, "extra": dict(room.extra or {})}
+        entry = retire_entry(room_value(room))
         room.sync_state = {**(room.sync_state or {}), "retire": [*(room.sync_state or {}).get("retire", []), entry]}
     forget_room(room)
 

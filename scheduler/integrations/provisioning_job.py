@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -40,6 +41,9 @@ from scheduler.meetings import recurrence
 from scheduler.meetings.models import Occurrence, Series, SeriesStatus
 
 log = logging.getLogger(__name__)
+# sync_state keys of an idempotent create: the room's opaque creation reference (sent in the agenda), and
+# the intent, recorded before the create call and cleared once a room is recorded (or nothing is wanted).
+CREATION_REF, CREATING = "cref", "creating"
 
 
 # --- claim ---------------------------------------------------------------------------------------------
@@ -102,7 +106,15 @@ def _snapshot(room_id: int, token: str, now: datetime) -> Work:
     state = dict(room.sync_state or {})
     name = room.provider
     want = name in NETWORK_PROVIDERS and _wanted(room)
-    request = room_request(room.series) if want else None
+    recover = bool(state.get(CREATING))  # an earlier create's outcome is unknown
+    find_lost = name in NETWORK_PROVIDERS and not want and recover and room.external_id is None
+    request = room_request(room.series) if want or find_lost else None
+    if request is not None:
+        ref = state.get(CREATION_REF) or secrets.token_hex(6)
+        request = replace(request, creation_ref=ref)
+        intent = want and room.external_id is None
+        if ref != state.get(CREATION_REF) or (intent and not recover):  # committed with the claim
+            room.sync_state = {**state, CREATION_REF: ref} | ({CREATING: True} if intent else {})
     return Work(
         room_id=room_id,
         token=token,
@@ -111,11 +123,12 @@ def _snapshot(room_id: int, token: str, now: datetime) -> Work:
         current=room_value(room) if room.external_id else None,
         want=want,
         request=request,
-        fingerprint=fingerprint(request) if request is not None else None,
+        fingerprint=fingerprint(request) if want and request is not None else None,
         pushed_fingerprint=state.get("fp"),
         pushed={k: dict(v) for k, v in (state.get("occ") or {}).items()},
         sessions=_sessions(room, now) if want else (),
         retire=tuple(state.get("retire") or ()),
+        recover=recover,
     )
 
 
@@ -151,9 +164,9 @@ def _apply_room(room: VideoRoom, work: Work, out: Outcome) -> None:
     """Store what the provider returned, unless the row moved on meanwhile (provider switched, or a lease
     was lost and another worker recorded a room): then the room we made is queued for deletion."""
     state = dict(room.sync_state or {})
-    same_room = room.provider == work.provider and room.external_id in (
-        None,
-        work.current.external_id if work.current else None,
+    same_room = room.provider == work.provider and (
+        room.external_id in (None, work.current.external_id if work.current else None)
+        or (out.room is not None and out.room.external_id == room.external_id)  # adopted by two workers
     )
     if out.room is not None and not same_room:
         if out.created:
@@ -172,6 +185,17 @@ def _apply_room(room: VideoRoom, work: Work, out: Outcome) -> None:
     room.sync_state = state
 
 
+def _settle_creation(room: VideoRoom, out: Outcome) -> None:
+    """The create intent stays until a room is recorded; a create that failed (its outcome unknown) sets it."""
+    state = dict(room.sync_state or {})
+    if room.external_id is not None or out.deleted:
+        state.pop(CREATING, None)
+    elif out.create_tried:
+        state[CREATING] = True
+    if state != (room.sync_state or {}):
+        room.sync_state = state
+
+
 def _record(work: Work, out: Outcome, now: datetime) -> None:
     room = db.session.get(VideoRoom, work.room_id, with_for_update=True, populate_existing=True)
     if room is None:
@@ -180,6 +204,8 @@ def _record(work: Work, out: Outcome, now: datetime) -> None:
         log.warning("video room %s: lease expired during the call; recording the result anyway", room.id)
     _apply_room(room, work, out)
     remaining = [e for e in (room.sync_state or {}).get("retire", []) if e in out.retire or e not in work.retire]
+    remaining += [e for e in out.orphans if e["external_id"] != room.external_id and e not in remaining]
+    _settle_creation(room, out)
     room.sync_state = {**(room.sync_state or {}), "retire": remaining}
     if not remaining:
         room.sync_state = {k: v for k, v in room.sync_state.items() if k != "retire"}

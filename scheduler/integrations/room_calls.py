@@ -7,13 +7,13 @@ records the `Outcome` in a new transaction, so no transaction is open while a pr
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from scheduler.integrations import messages
 from scheduler.integrations.base import ProviderError, Room, RoomGone, RoomRequest, TransientError
-from scheduler.integrations.provisioning import NETWORK_PROVIDERS, provider
+from scheduler.integrations.provisioning import NETWORK_PROVIDERS, provider, retire_entry
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class Work:
     pushed: dict[str, dict[str, Any]]
     sessions: tuple[Session, ...]
     retire: tuple[dict[str, Any], ...]
+    recover: bool = False  # an earlier create may have succeeded unseen: look for it before creating
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Outcome:
     deleted: bool = False
     wrote: bool = False
     error: ProviderError | None = None
+    create_tried: bool = False  # a create was sent (its outcome may be unknown if `error` is set)
+    orphans: list[dict[str, Any]] = field(default_factory=list)  # duplicates found at the provider: retire them
 
 
 def _pushed_from(room: Room, minutes: int, previous: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -73,7 +76,13 @@ def _pushed_from(room: Room, minutes: int, previous: dict[str, dict[str, Any]]) 
 
 def _create(work: Work, out: Outcome) -> Room:
     assert work.request is not None  # noqa: S101
-    room = provider(work.provider).create(work.request)
+    adapter: Any = provider(work.provider)
+    out.create_tried = True
+    if hasattr(adapter, "create_once"):  # Zoom: find what a create whose answer was lost made
+        room, duplicates = adapter.create_once(work.request, recover=work.recover)
+        out.orphans += [retire_entry(d) for d in duplicates]
+    else:
+        room = adapter.create(work.request)
     out.room, out.created, out.wrote = room, True, True
     out.fingerprint = work.fingerprint
     out.pushed = _pushed_from(room, work.request.duration_minutes, {})
@@ -116,6 +125,10 @@ def execute(work: Work) -> Outcome:
             if room is not None:
                 provider(work.provider).delete(room)
                 out.wrote = True
+            elif work.recover and work.request is not None:  # a create whose answer was lost: find, retire
+                adapter: Any = provider(work.provider)
+                if hasattr(adapter, "find_created"):
+                    out.orphans += [retire_entry(r) for r in adapter.find_created(work.request)]
             out.deleted = True
             return out
         assert work.request is not None  # noqa: S101

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 TOKEN_MARGIN = timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 600.0
+LIST_PAGE_SIZE = 300  # Zoom's maximum for the host's meeting and webinar lists
+LIST_MAX_PAGES = 20
 _EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
 
 
@@ -264,6 +266,48 @@ class ZoomProvider:
                 log.warning("zoom panelists not added id=%s", room.external_id)
                 return replace(room, extra={**room.extra, "panelists_pending": True})
         return room
+
+    def find_created(self, req: RoomRequest) -> list[Room]:
+        """The host's meetings (or webinars) carrying `req.creation_ref`, oldest first: what an earlier create
+        whose answer was lost (a 504, a timeout, a dropped connection) has made. One list call per page."""
+        if not (req.host_email and req.creation_ref):
+            return []
+        collection = self._collection(req.kind)
+        path = f"/users/{quote(req.host_email, safe='@')}/{collection}"
+        params = {"page_size": str(LIST_PAGE_SIZE)} | ({"type": "scheduled"} if collection == "meetings" else {})
+        listed: list[dict[str, Any]] = []
+        for _ in range(LIST_MAX_PAGES):
+            data = self._call("GET", path, params=params).json()
+            listed += [item for item in data.get(collection) or () if payload.carries_tag(item, req.creation_ref)]
+            next_page = str(data.get("next_page_token") or "")
+            if not next_page:
+                break
+            params = {**params, "next_page_token": next_page}
+        listed.sort(key=lambda item: (str(item.get("created_at") or ""), int(item.get("id") or 0)))
+        return [
+            Room(
+                provider="zoom",
+                external_id=str(item["id"]),
+                join_url=str(item.get("join_url") or ""),
+                extra={"kind": req.kind, "zoom_type": item.get("type")},
+            )
+            for item in listed
+        ]
+
+    def create_once(self, req: RoomRequest, *, recover: bool) -> tuple[Room, list[Room]]:
+        """Creates the room, unless `recover` (an earlier create's outcome is unknown) and the host's list
+        already holds one carrying `req.creation_ref`: that one is adopted, and any further ones are returned
+        as duplicates for the caller to retire."""
+        found = self.find_created(req) if recover else []
+        if not found:
+            return self.create(req), []
+        adopted, duplicates = found[0], found[1:]
+        the_plan = payload.plan(req)
+        room = replace(self.refresh(adopted), note=the_plan.note)
+        log.info("zoom %s adopted id=%s duplicates=%s", req.kind, room.external_id, len(duplicates))
+        if req.kind == "webinar" and req.panelists:  # the lost answer may have come before the panelists
+            room = replace(room, extra={**room.extra, "panelists_pending": True})
+        return room, duplicates
 
     def add_panelists(self, room: Room, panelists: Iterable[tuple[str, str]]) -> None:
         body = {"panelists": [{"name": name, "email": email} for name, email in panelists]}

@@ -28,6 +28,7 @@ PASSCODE_SPECIALS = "@-_*"
 PASSCODE_ALPHABET = string.ascii_letters + string.digits + PASSCODE_SPECIALS
 PASSCODE_LENGTH = 10
 TOPIC_MAX, AGENDA_MAX = 200, 2000
+LISTED_AGENDA_MAX = 250  # Zoom's meeting list truncates each agenda to this many characters
 NO_FIXED_TIME_NOTE = (
     "This series has more than 50 sessions or no end date, so Zoom holds it as one recurring meeting "
     "without fixed times. The same link works for every session; the dates are kept here."
@@ -170,7 +171,7 @@ def body_json(req: RoomRequest, the_plan: Plan, passcode: str) -> dict[str, Any]
         "start_time": start_time(req),
         "timezone": req.tz,
         "duration": int(req.duration_minutes),
-        "agenda": req.agenda[:AGENDA_MAX],
+        "agenda": agenda_text(req),
         "password": passcode,
         "settings": settings_json(req),
     }
@@ -179,13 +180,35 @@ def body_json(req: RoomRequest, the_plan: Plan, passcode: str) -> dict[str, Any]
     return body
 
 
+def creation_tag(ref: str) -> str:
+    """The discreet mark a create carries so the meeting can be recognised on the host's meeting list."""
+    return f"[{ref}]"
+
+
+def agenda_text(req: RoomRequest) -> str:
+    """The agenda, carrying the creation tag where Zoom's list (which truncates agendas) still shows it."""
+    if not req.creation_ref:
+        return req.agenda[:AGENDA_MAX]
+    tag = creation_tag(req.creation_ref)
+    agenda = req.agenda[: AGENDA_MAX - len(tag) - 1]
+    if not agenda:
+        return tag
+    if len(agenda) + len(tag) + 1 <= LISTED_AGENDA_MAX:
+        return f"{agenda}\n{tag}"
+    return f"{tag}\n{agenda}"
+
+
+def carries_tag(listed: dict[str, Any], ref: str) -> bool:
+    return creation_tag(ref) in str(listed.get("agenda") or "")
+
+
 def occurrence_body(req: RoomRequest) -> dict[str, Any]:
     """What Zoom lets us change on a single occurrence."""
     return {
         "start_time": start_time(req),
         "timezone": req.tz,
         "duration": int(req.duration_minutes),
-        "agenda": req.agenda[:AGENDA_MAX],
+        "agenda": agenda_text(req),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,11 @@ class Fault:
     body: dict[str, Any] | None
     headers: dict[str, str]
     times: int
+    after: str | None = None  # "status": do the work, then answer `status`; "drop": do it, then hang up
+
+
+LIST_MAX_PAGE_SIZE = 300
+LISTED_AGENDA_MAX = 250  # Zoom truncates agendas in meeting lists
 
 
 def _json(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:
@@ -54,6 +60,8 @@ class FakeZoom:
         self.next_id = 85746065432  # beyond 32 bits, as Zoom's ids are
         self.faults: list[Fault] = []
         self.delays: dict[str, float] = {}  # method -> seconds to stall before answering
+        self.list_page_cap = LIST_MAX_PAGE_SIZE  # lower it to make lists span several pages
+        self.lost_answers = 0  # requests carried out whose answer the client never got
 
     # --- test controls ---------------------------------------------------------------------------------
     def fail(
@@ -66,6 +74,19 @@ class FakeZoom:
         times: int = 1,
     ) -> None:
         self.faults.append(Fault(method, re.compile(path), status, body, headers or {}, times))
+
+    def lose_answer(self, method: str, path: str, how: str = "status", status: int = 504, times: int = 1) -> None:
+        """Zoom carries the request out, but the answer is lost: `how` is "status" (a gateway error such as
+        504 after the work was done) or "drop" (the connection is closed without an answer). A read timeout
+        is `delays` longer than the client's timeout."""
+        body = {"code": status, "message": "Gateway Timeout"}
+        self.faults.append(Fault(method, re.compile(path), status, body, {}, times, after=how))
+
+    def meetings_of(self, host: str, ref: str | None = None) -> list[dict[str, Any]]:
+        """The meetings and webinars on `host`'s list (those whose agenda carries `ref`, when given)."""
+        return [
+            m for m in self.meetings.values() if m["host_email"] == host and (ref is None or f"[{ref}]" in m["agenda"])
+        ]
 
     def revoke_tokens(self) -> None:
         self.valid_tokens.clear()
@@ -95,13 +116,25 @@ class FakeZoom:
         if not auth.startswith("Bearer "):
             self.problems.append(f"{request.method} {request.path}: no Bearer token")
             return _json(401, {"code": 124, "message": "Invalid access token."})
+        after = None
         for fault in self.faults:
             if fault.times > 0 and fault.method == request.method and fault.path_re.fullmatch(request.path):
                 fault.times -= 1
-                return _json(fault.status, fault.body, fault.headers)
+                if fault.after is None:
+                    return _json(fault.status, fault.body, fault.headers)
+                after = fault
+                break
         if auth.removeprefix("Bearer ") not in self.valid_tokens:
             return _json(401, {"code": 124, "message": "Access token is expired."})
-        return self._route(request, body)
+        response = self._route(request, body)
+        if after is None:
+            return response
+        self.lost_answers += 1
+        if after.after == "drop":
+            connection = request.environ["werkzeug.socket"]
+            connection.shutdown(socket.SHUT_RDWR)
+            return Response(status=204)  # never reaches the client
+        return _json(after.status, after.body, after.headers)
 
     def _token(self, request: Request) -> Response:
         self.token_calls += 1
@@ -132,6 +165,8 @@ class FakeZoom:
     def _route(self, request: Request, body: Any) -> Response:
         method, path = request.method, request.path
         if m := re.fullmatch(r"/v2/users/([^/]+)/(meetings|webinars)", path):
+            if method == "GET":
+                return self._list(m.group(1), m.group(2), request.args)
             if method != "POST":
                 return _json(405)
             webinar = m.group(2) == "webinars"
@@ -293,6 +328,52 @@ class FakeZoom:
             ]
         self.meetings[str(meeting_id)] = meeting
         return _json(201, meeting)
+
+    def _list(self, user: str, collection: str, args: Any) -> Response:
+        """GET /users/{userId}/meetings|webinars: the host's scheduled ones, paginated with next_page_token,
+        each item with the fields Zoom's list gives (agenda truncated, no password, no start_url)."""
+        c = self._check
+        size_text = args.get("page_size", "30")
+        c(size_text.isdigit() and 1 <= int(size_text) <= LIST_MAX_PAGE_SIZE, f"page_size {size_text!r}")
+        c(args.get("type", "scheduled") in ("scheduled", "live", "upcoming"), "list type")
+        c(collection == "meetings" or "type" not in args, "type sent to the webinar list")
+        size = min(int(size_text) if size_text.isdigit() else 30, self.list_page_cap)
+        webinar_types = (5, 6, 9)
+        mine = sorted(
+            (m for m in self.meetings.values() if m["host_email"] == user),
+            key=lambda m: m["id"],
+        )
+        mine = [m for m in mine if (m["type"] in webinar_types) == (collection == "webinars")]
+        token = args.get("next_page_token", "")
+        start = int(token.removeprefix("tok")) if token.startswith("tok") else 0
+        c(token == "" or token.startswith("tok"), "unknown next_page_token")
+        page = mine[start : start + size]
+        items = [
+            {
+                "uuid": m["uuid"],
+                "id": m["id"],
+                "host_id": m["host_id"],
+                "topic": m["topic"],
+                "type": m["type"],
+                "start_time": m["start_time"],
+                "duration": m["duration"],
+                "timezone": m["timezone"],
+                "agenda": m["agenda"][:LISTED_AGENDA_MAX],
+                "created_at": m["created_at"],
+                "join_url": m["join_url"],
+            }
+            for m in page
+        ]
+        more = start + size < len(mine)
+        return _json(
+            200,
+            {
+                "page_size": size,
+                "total_records": len(mine),
+                "next_page_token": f"tok{start + size}" if more else "",
+                collection: items,
+            },
+        )
 
     def _panelists(self, webinar_id: str, body: Any) -> Response:
         c = self._check

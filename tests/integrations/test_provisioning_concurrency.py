@@ -117,6 +117,6 @@ def test_no_transaction_is_open_during_provider_calls(group, zoom_config, fake_z
         services.cancel_series(series, "Closed")
         db.session.commit()
         provision_due_rooms()
-    assert [name for name, _ in seen] == ["create", "create", "delete", "update", "delete"]
+    assert [name for name, _ in seen] == ["create_once", "create_once", "delete", "update", "delete"]
     assert not any(open_ for _, open_ in seen), seen
     assert fake_zoom.problems == []
