@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 NETWORK_PROVIDERS = providers_that("networked")  # created, changed and deleted by the worker
 JITSI_PROVIDERS = providers_that("random_room")  # creating a room is picking a random name
 TOKEN_PROVIDERS = providers_that("personal_tokens")
+# sync_state keys of an idempotent Zoom create: the room's opaque creation reference (sent in the agenda), and
+# the intent, recorded before the create call and cleared once a room is recorded (or nothing is wanted).
+CREATION_REF, CREATING = "cref", "creating"
 _CONFIG_PREFIXES = ("JITSI_", "JAAS_", "ZOOM_", "VIDEO_PROVIDER")
 
 
@@ -255,7 +258,8 @@ def request_sync(series: Series, reason: str, occurrence: Occurrence | None = No
     clear_error(room)
     room.attempts = 0
     now = clock.now()
-    retiring = bool((room.sync_state or {}).get("retire"))
+    state = room.sync_state or {}
+    retiring = bool(state.get("retire") or state.get(CREATING))  # a create's answer may be lost: look for it
     if series.video_provider in NETWORK_PROVIDERS:
         cancelled = series.status == SeriesStatus.CANCELLED
         if cancelled and not room.external_id:

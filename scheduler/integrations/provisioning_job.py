@@ -25,6 +25,8 @@ from scheduler.integrations import messages
 from scheduler.integrations.base import ProviderError, RateLimited
 from scheduler.integrations.models import ErrorKind, RoomStatus, VideoRoom
 from scheduler.integrations.provisioning import (
+    CREATING,
+    CREATION_REF,
     NETWORK_PROVIDERS,
     clear_error,
     error_kind,
@@ -41,9 +43,6 @@ from scheduler.meetings import recurrence
 from scheduler.meetings.models import Occurrence, Series, SeriesStatus
 
 log = logging.getLogger(__name__)
-# sync_state keys of an idempotent create: the room's opaque creation reference (sent in the agenda), and
-# the intent, recorded before the create call and cleared once a room is recorded (or nothing is wanted).
-CREATION_REF, CREATING = "cref", "creating"
 
 
 # --- claim ---------------------------------------------------------------------------------------------
