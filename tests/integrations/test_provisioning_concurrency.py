@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -24,10 +26,10 @@ from tests.integrations.test_provisioning import room_of, sessions
 ROOMS = 8
 
 
-@pytest.mark.postgres
-def test_two_workers_on_postgresql_never_create_the_same_room_twice(
-    postgres_url: str, httpserver: HTTPServer, fake_zoom: FakeZoom, frozen_now
-) -> None:
+@contextmanager
+def zoom_worker_apps(postgres_url: str, httpserver: HTTPServer, rooms: int) -> Iterator[tuple[list[Any], list[int]]]:
+    """Two apps on one PostgreSQL database (as on two machines) talking to the fake Zoom, and `rooms` Zoom
+    meetings waiting for their rooms. Empties the database afterwards."""
     from scheduler import create_app
     from tests.conftest import _empty_all_tables, base_config, dispose_engines
 
@@ -39,33 +41,47 @@ def test_two_workers_on_postgresql_never_create_the_same_room_twice(
         "ZOOM_OAUTH_URL": httpserver.url_for("/oauth/token"),
         "ZOOM_DEFAULT_HOST_EMAIL": "zoom.host@example.org",
     }
-    apps = [create_app(config) for _ in range(2)]  # as on two machines
+    apps = [create_app(config) for _ in range(2)]
     with apps[0].app_context():
         db.create_all()
         organizer = create_user("organizer")
         group = create_group({organizer: "organizer"})
-        series_ids = [create_series(group, video_provider="zoom").id for _ in range(ROOMS)]
-    fake_zoom.delays["POST"] = 0.05  # widen the window in which a second worker could pick the same room
-    barrier = threading.Barrier(2)
-    handled: list[int] = []
-    errors: list[BaseException] = []
-
-    def work(app: Any) -> None:
-        try:
-            with app.app_context():
-                barrier.wait()
-                while done := provision_due_rooms():
-                    handled.append(done)
-                db.session.remove()
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=work, args=(a,)) for a in apps]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+        series_ids = [create_series(group, video_provider="zoom").id for _ in range(rooms)]
     try:
+        yield apps, series_ids
+    finally:
+        with apps[0].app_context():
+            _empty_all_tables()
+            dispose_engines()
+        with apps[1].app_context():
+            dispose_engines()
+
+
+@pytest.mark.postgres
+def test_two_workers_on_postgresql_never_create_the_same_room_twice(
+    postgres_url: str, httpserver: HTTPServer, fake_zoom: FakeZoom, frozen_now
+) -> None:
+    with zoom_worker_apps(postgres_url, httpserver, ROOMS) as (apps, series_ids):
+        fake_zoom.delays["POST"] = 0.05  # widen the window in which a second worker could pick the same room
+        barrier = threading.Barrier(2)
+        handled: list[int] = []
+        errors: list[BaseException] = []
+
+        def work(app: Any) -> None:
+            try:
+                with app.app_context():
+                    barrier.wait()
+                    while done := provision_due_rooms():
+                        handled.append(done)
+                    db.session.remove()
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(a,)) for a in apps]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
         assert errors == []
         creates = [c for c in fake_zoom.api_calls("POST") if c[1].endswith("/meetings")]
         assert len(creates) == ROOMS and sum(handled) == ROOMS
@@ -75,12 +91,6 @@ def test_two_workers_on_postgresql_never_create_the_same_room_twice(
             assert len({r.external_id for r in rooms}) == ROOMS
             assert all(r.locked_until is None and r.next_attempt_at is None for r in rooms)
         assert fake_zoom.problems == []
-    finally:
-        with apps[0].app_context():
-            _empty_all_tables()
-            dispose_engines()
-        with apps[1].app_context():
-            dispose_engines()
 
 
 class TransactionSpy:

@@ -7,6 +7,7 @@ pointing at it, and nothing orphaned at the fake Zoom server.
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from tests.factories import create_series
 from tests.integrations.fake_zoom import FakeZoom
 from tests.integrations.samples import HOST, make_req
 from tests.integrations.test_provisioning import room_of
+from tests.integrations.test_provisioning_concurrency import zoom_worker_apps
 
 MEETINGS = r"/v2/users/[^/]+/meetings"
 EMPTY_LIST = {"page_size": 300, "total_records": 0, "next_page_token": "", "meetings": []}
@@ -36,14 +38,17 @@ def creates(fake: FakeZoom) -> int:
     return sum(1 for method, path, _, _ in fake.api_calls("POST") if path.endswith(("/meetings", "/webinars")))
 
 
+def due_times() -> list[Any]:
+    due = list(db.session.scalars(sa.select(VideoRoom.next_attempt_at).where(VideoRoom.next_attempt_at.is_not(None))))
+    db.session.rollback()
+    return due
+
+
 def run_worker_until_idle(passes: int = 6) -> None:
     """Run the worker now, then at each room's next attempt, until nothing is due."""
     for _ in range(passes):
         provision_due_rooms()
-        due = db.session.scalars(
-            sa.select(VideoRoom.next_attempt_at).where(VideoRoom.next_attempt_at.is_not(None))
-        ).all()
-        db.session.rollback()
+        due = due_times()
         if not due:
             return
         with clock.frozen_at(max(max(due), clock.now())):
@@ -207,27 +212,6 @@ ROOMS = 6
 def test_two_workers_racing_through_lost_answers_leave_one_meeting_per_series(
     postgres_url: str, httpserver, fake_zoom: FakeZoom, frozen_now
 ) -> None:
-    import threading
-
-    from scheduler import create_app
-    from tests.conftest import _empty_all_tables, base_config, dispose_engines
-    from tests.factories import create_group, create_user
-    from tests.integrations.fake_zoom import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET
-
-    config = base_config(postgres_url) | {
-        "ZOOM_ACCOUNT_ID": ACCOUNT_ID,
-        "ZOOM_CLIENT_ID": CLIENT_ID,
-        "ZOOM_CLIENT_SECRET": CLIENT_SECRET,
-        "ZOOM_API_BASE": httpserver.url_for("/v2"),
-        "ZOOM_OAUTH_URL": httpserver.url_for("/oauth/token"),
-        "ZOOM_DEFAULT_HOST_EMAIL": "zoom.host@example.org",
-    }
-    apps = [create_app(config) for _ in range(2)]  # as on two machines
-    with apps[0].app_context():
-        db.create_all()
-        organizer = create_user("organizer")
-        group = create_group({organizer: "organizer"})
-        series_ids = [create_series(group, video_provider="zoom").id for _ in range(ROOMS)]
     fake_zoom.lose_answer("POST", MEETINGS, "status", 504, times=ROOMS // 2)  # every first create is lost
     fake_zoom.lose_answer("POST", MEETINGS, "drop", times=ROOMS - ROOMS // 2)
     fake_zoom.delays["POST"] = 0.05  # widen the window in which both workers are calling Zoom
@@ -243,15 +227,7 @@ def test_two_workers_racing_through_lost_answers_leave_one_meeting_per_series(
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    def due() -> list[Any]:
-        with apps[0].app_context():
-            times = db.session.scalars(
-                sa.select(VideoRoom.next_attempt_at).where(VideoRoom.next_attempt_at.is_not(None))
-            ).all()
-            db.session.remove()
-            return list(times)
-
-    try:
+    with zoom_worker_apps(postgres_url, httpserver, ROOMS) as (apps, series_ids):
         instant = clock.now()
         for _ in range(8):  # both workers race, then the clock moves to the next retry, until nothing is due
             with clock.frozen_at(instant):
@@ -261,7 +237,9 @@ def test_two_workers_racing_through_lost_answers_leave_one_meeting_per_series(
                     t.start()
                 for t in threads:
                     t.join(timeout=60)
-            pending = due()
+            with apps[0].app_context():
+                pending = due_times()
+                db.session.remove()
             if not pending:
                 break
             instant = max(max(pending), instant)
@@ -276,9 +254,3 @@ def test_two_workers_racing_through_lost_answers_leave_one_meeting_per_series(
                 assert CREATING not in r.sync_state and "retire" not in r.sync_state and r.next_attempt_at is None
         assert creates(fake_zoom) == ROOMS and fake_zoom.api_calls("DELETE") == []
         assert fake_zoom.problems == []
-    finally:
-        with apps[0].app_context():
-            _empty_all_tables()
-            dispose_engines()
-        with apps[1].app_context():
-            dispose_engines()
