@@ -33,6 +33,7 @@ from scheduler.integrations.provisioning import (
     fingerprint,
     forget_room,
     request_sync,
+    retire_entry,
     room_request,
     room_value,
     set_error,
@@ -169,8 +170,7 @@ def _apply_room(room: VideoRoom, work: Work, out: Outcome) -> None:
     )
     if out.room is not None and not same_room:
         if out.created:
-            entry = {"provider": work.provider, "external_id": out.room.external_id, "extra": dict(out.room.extra)}
-            state["retire"] = [*state.get("retire", []), entry]
+            state["retire"] = [*state.get("retire", []), retire_entry(out.room)]
             room.sync_state = state
             log.warning("video room %s: a room made meanwhile is retired (duplicate)", room.id)
         return
