@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 # One web process: its own app, a few failed sign-ins from the same address; prints the status codes.
 CHILD = """
-import json, sys
+import json, os, sys
 from scheduler import create_app
 from scheduler.extensions import db
 config, attempts = json.loads(sys.argv[1]), int(sys.argv[2])
@@ -28,7 +28,8 @@ with app.app_context():
 client = app.test_client()
 codes = [client.post("/login", data={"email": "someone@example.org", "password": "wrong-password"}).status_code
          for _ in range(attempts)]
-print(json.dumps(codes))
+print(json.dumps(codes), flush=True)
+os._exit(0)  # done; under libfaketime (make test-timeshift) interpreter shutdown can wait on a shifted clock
 """
 
 
