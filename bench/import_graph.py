@@ -80,11 +80,25 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def feature_packages() -> list[str]:
+    """The folders of `scheduler` that hold Python code (top-level modules are not feature packages)."""
+    return sorted(p.name for p in ROOT.iterdir() if p.is_dir() and any(p.glob("*.py")) and p.name != "__pycache__")
+
+
+def mutual_pairs(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
+    return sorted({tuple(sorted((a, b))) for a, bs in edges.items() for b in bs if a in edges.get(b, set())})  # type: ignore[misc]
+
+
+def mutual_feature_pairs(edges: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
+    """The pairs of feature packages that import each other (the rule: none)."""
+    features = feature_packages()
+    return [(a, b) for a, b in mutual_pairs(graph() if edges is None else edges) if a in features and b in features]
+
+
 def main() -> None:
     edges = graph()
-    packages = sorted(p.name for p in ROOT.iterdir() if p.is_dir() and (p.glob("*.py")) and p.name != "__pycache__")
-    features = [p for p in packages if p != "translations"]
-    mutual = sorted({tuple(sorted((a, b))) for a, bs in edges.items() for b in bs if a in edges.get(b, set())})
+    features = feature_packages()
+    mutual = mutual_pairs(edges)
     if "--edges" in sys.argv:
         for source in sorted(edges):
             print(f"{source} -> {', '.join(sorted(edges[source]))}")
@@ -92,7 +106,7 @@ def main() -> None:
     print(f"mutual imports between packages ({len(mutual)}): " + ", ".join(f"{a}<->{b}" for a, b in mutual))
     groups = cycles(edges)
     print(f"cycles (strongly connected groups, {len(groups)}): " + "; ".join(" ".join(g) for g in groups))
-    feature_pairs = [(a, b) for a, b in mutual if a in features and b in features]
+    feature_pairs = mutual_feature_pairs(edges)
     print(
         f"mutual imports between feature packages ({len(feature_pairs)}): "
         + ", ".join(f"{a}<->{b}" for a, b in feature_pairs)

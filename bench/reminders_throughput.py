@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import argparse
 import smtplib
-import socket
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -29,6 +25,7 @@ from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.servers import free_port, temporary_postgres
 from scheduler import clock, create_app
 from scheduler.extensions import db
 from scheduler.meetings import services
@@ -51,12 +48,6 @@ class CountingHandler:
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def build_app(database_url: str, port: int):  # type: ignore[no-untyped-def]
@@ -126,20 +117,6 @@ def main() -> None:
     else:
         with tempfile.TemporaryDirectory() as folder:
             run(args.count, f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
-
-
-@contextmanager
-def temporary_postgres(admin_url: str) -> Iterator[str]:
-    name = f"scheduler_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run(count: int, url: str) -> None:

@@ -46,12 +46,20 @@ def database(backend: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="scheduler-bench-") as folder:
             yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         return
-    name = f"scheduler_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with temporary_postgres(POSTGRES_ADMIN_URL) as url:
+        yield url
+
+
+@contextmanager
+def temporary_postgres(admin_url: str, prefix: str = "scheduler_bench") -> Iterator[str]:
+    """A PostgreSQL database created through `admin_url` for as long as the block runs, then dropped (also when
+    connections are still open). The one helper for benchmarks and tests (`tests/conftest.py`)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -46,13 +46,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.counseling.blueprint import counseling_bp
     from scheduler.health.views import health_bp
     from scheduler.integrations.views import integrations_bp
-    from scheduler.meetings.organizer_views import organizer_bp
     from scheduler.notifications import dev_views
     from scheduler.notifications.views import reminders_bp
     from scheduler.participants.blueprint import participants_bp
     from scheduler.personal.blueprint import personal_bp
     from scheduler.public.feeds import feeds_bp
     from scheduler.public.views import public_bp
+    from scheduler.staff.organizer_views import organizer_bp
     from scheduler.staff.views import staff_bp
 
     app.register_blueprint(public_bp)

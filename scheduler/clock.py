@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _frozen: datetime | None = None
 
@@ -24,3 +24,11 @@ def frozen_at(instant: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen = previous
+
+
+def advance(delta: timedelta) -> None:
+    """Moves a frozen clock on (tests: time passing while the code under test works). Only inside frozen_at."""
+    global _frozen
+    if _frozen is None:
+        raise RuntimeError("advance() moves a frozen clock: call it inside clock.frozen_at(...)")
+    _frozen += delta

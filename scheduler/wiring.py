@@ -1,7 +1,9 @@
 """Who follows what: the one place where feature packages are connected to the events of lower ones.
 
 `meetings` announces changes without importing its followers (`meetings.changes`); the outbox asks each kind of
-message how to re-check it before sending without importing the kinds (`notifications.outbox.declare`).
+message how to re-check it before sending without importing the kinds (`notifications.outbox.declare`);
+`participants` asks for its emails and for erasing a person's mail without importing `notifications`
+(`participants.emails.use`, `participants.privacy.on_erase`).
 Called once by `create_app`; connecting the same receiver again is a no-op.
 """
 
@@ -10,12 +12,13 @@ from __future__ import annotations
 from scheduler.integrations import provisioning
 from scheduler.meetings import changes
 from scheduler.meetings.models import Series
-from scheduler.notifications import calendar_updates, outbox, reminders
-from scheduler.participants import lifecycle
+from scheduler.notifications import calendar_updates, optouts, outbox, reminders, rsvp_emails
+from scheduler.participants import emails, lifecycle, privacy
 
 
 def _seats_follow_split(series: Series, *, successor: Series) -> None:
-    lifecycle.follow_split(series, successor)
+    followed = lifecycle.follow_split(series, successor)
+    optouts.follow_split(series.id, followed)
 
 
 def init_app() -> None:
@@ -23,3 +26,5 @@ def init_app() -> None:
     changes.meeting_changed.connect(provisioning.follow_change)  # the room first, then the calendars
     changes.meeting_changed.connect(calendar_updates.follow_change)
     outbox.declare(reminders.KIND, recheck=reminders.still_due)
+    emails.use(rsvp_emails)  # participants' services ask; notifications writes
+    privacy.on_erase(outbox.forget)

@@ -7,7 +7,6 @@ PostgreSQL is an error, never a skip.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +16,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bench.servers import temporary_postgres
 from scheduler import clock, create_app
+from scheduler.auth.models import User
 from scheduler.extensions import db
+from scheduler.meetings.models import Group
+from tests.factories import create_group, create_user
 
 POSTGRES_URL_ENV = "SCHEDULER_TEST_DATABASE_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -62,17 +65,8 @@ def postgres_url() -> Iterator[str]:
     admin_url = _postgres_admin_url()
     if admin_url is None:
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (set SCHEDULER_TEST_POSTGRES_URL)")
-    name = f"scheduler_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with temporary_postgres(admin_url, prefix="scheduler_test") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def base_config(database_url: str) -> dict[str, object]:
@@ -133,6 +127,18 @@ def frozen_now() -> Iterator[datetime]:
     instant = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
     with clock.frozen_at(instant):
         yield instant
+
+
+@pytest.fixture
+def organizer(app: Flask, frozen_now: datetime) -> User:
+    """An organizer in Dhaka (folders with people of their own define `organizer` and `group` again)."""
+    return create_user("organizer", timezone="Asia/Dhaka")
+
+
+@pytest.fixture
+def group(organizer: User) -> Group:
+    """A Bengali group in Dhaka run by `organizer`."""
+    return create_group({organizer: "organizer"}, timezone="Asia/Dhaka", language="bn")
 
 
 @pytest.fixture(scope="session")

@@ -16,20 +16,6 @@ from tests.participants.conftest import sign_up
 HUGE = str(2**63)
 
 
-@pytest.fixture
-def organizer(app, frozen_now):
-    from tests.factories import create_user
-
-    return create_user("organizer", timezone="Asia/Dhaka")
-
-
-@pytest.fixture
-def group(organizer):
-    from tests.factories import create_group
-
-    return create_group({organizer: "organizer"}, timezone="Asia/Dhaka", language="bn")
-
-
 @pytest.mark.parametrize("value", [HUGE, "-1", "0", "1e9", "99999999999999999999999"])
 def test_the_sign_up_form_refuses_an_impossible_session_id(client, group, value):
     series = create_series(group)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -19,15 +19,18 @@ from dateutil.rrule import rrulestr
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vRecur
 
 from scheduler.calendar.vtimezone import build_vtimezone
+from scheduler.calendar.walltime import (
+    _in_zone,
+    _require_naive,
+    _unambiguous,
+    _utc,
+    _wall,
+    _wall_duration_is_exact,
+)
 
 DEFAULT_PRODID = "-//Scheduler//Support group meetings 1.0//EN"
 _DEFAULT_SPAN = timedelta(days=3653)  # last_instance_local=None => start + 10 years
 _FEED_REFRESH = timedelta(hours=1)
-
-
-def _require_naive(value: datetime, what: str) -> None:
-    if value.tzinfo is not None:
-        raise ValueError(f"{what} must be a naive wall time in the meeting zone, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -147,16 +150,6 @@ class EventSpec:
         return min(starts), max(ends)
 
 
-def _wall(value: datetime, zone: ZoneInfo) -> datetime:
-    return value.astimezone(zone).replace(tzinfo=None) if value.tzinfo is not None else value
-
-
-def _utc(dtstamp: datetime) -> datetime:
-    if dtstamp.tzinfo is None:
-        raise ValueError("dtstamp must be timezone-aware")
-    return dtstamp.astimezone(UTC).replace(microsecond=0)
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -233,26 +226,6 @@ def _vevent(
         vevent.add("url", event.url)
     vevent.add("status", status or event.status)
     return vevent
-
-
-def _wall_duration_is_exact(start: datetime, end: datetime, zone: ZoneInfo) -> bool:
-    """Whether DTEND's wall time gives the same length as the exact instants (no clock change between)."""
-    if start.tzinfo is not None or end.tzinfo is not None:
-        return True
-    aware = [_unambiguous(value, zone) for value in (start, end)]
-    exact = _in_zone(aware[1], zone).astimezone(UTC) - _in_zone(aware[0], zone).astimezone(UTC)
-    return exact == end - start and all(a.tzinfo is not UTC for a in aware)
-
-
-def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=zone)
-
-
-def _unambiguous(value: datetime, zone: ZoneInfo) -> datetime:
-    if value.tzinfo is not None:
-        return value
-    early, late = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
-    return early.astimezone(UTC) if early.utcoffset() != late.utcoffset() else value
 
 
 def _master(event: EventSpec, dtstamp: datetime, *, status: str | None = None) -> Event:

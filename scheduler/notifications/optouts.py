@@ -11,6 +11,7 @@ from scheduler import clock
 from scheduler.db import UTCDateTime
 from scheduler.extensions import db
 from scheduler.notifications import outbox
+from scheduler.participants.models import Rsvp, RsvpScope
 from scheduler.rows import insert_ignore
 
 
@@ -63,3 +64,11 @@ def turn_on(participant_id: int, series_id: int) -> None:
         )
     )
     db.session.flush()
+
+
+def follow_split(old_series_id: int, followed: list[Rsvp]) -> None:
+    """ "No reminders" carries over to a meeting's continuation: for each RSVP that got a twin on the new series
+    (`participants.lifecycle.follow_split`; an RSVP for one session is only re-pointed and carries nothing)."""
+    for rsvp in followed:
+        if rsvp.scope != RsvpScope.OCCURRENCE and is_off(rsvp.participant_id, old_series_id):
+            turn_off(rsvp.participant_id, rsvp.series_id)

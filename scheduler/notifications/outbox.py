@@ -113,3 +113,12 @@ def cancel_pending(**filters: object) -> int:
         query = query.where(getattr(OutboxMessage, name) == value)
     result = db.session.execute(query.values(status=OutboxStatus.CANCELLED))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget(participant_id: int, email: str) -> None:
+    """Erasing a person (`participants.privacy.erase`): every row about or to them goes, sent or not."""
+    db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(sa.or_(OutboxMessage.participant_id == participant_id, OutboxMessage.recipient_email == email))
+        .execution_options(synchronize_session=False)
+    )

@@ -1,108 +1,72 @@
-"""Which email a participant gets when, about their sign-up and the waiting list. How a message is written
-(language, links, discreet subject and sender, helpline, calendar part) is the composer's job
-(`scheduler.notifications.compose`); this module passes it data.
+"""What the participants services tell a person, named here and written elsewhere.
+
+Signing up, approving, the waiting list and leaving each ask for one message; which email that is and how it is
+written is `scheduler.notifications.rsvp_emails`, connected in `scheduler/wiring.py` (the composition root), so
+this package imports nothing from `notifications` (which reads participants' rows). Calls run synchronously
+inside the caller's transaction, exactly as a direct call would.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from typing import TYPE_CHECKING, Protocol
 
-from scheduler import clock
-from scheduler.extensions import db
-from scheduler.meetings.models import Access, Group, Occurrence, Series, SeriesStatus, Visibility
-from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, send
-from scheduler.participants import links
-from scheduler.participants.models import UPCOMING, Rsvp, Seat
-from scheduler.participants.tokens import Purpose
-
-# (discreet subject, subject naming the meeting)
-SUBJECTS = {
-    "rsvp_confirm": (_l("Please confirm your sign-up"), _l("Please confirm: %(title)s")),
-    "rsvp_already": (_l("Your sign-up link"), _l("Your sign-up: %(title)s")),
-    "rsvp_welcome": (_l("You are signed up"), _l("You are signed up: %(title)s")),
-    "rsvp_approved": (_l("Your request was accepted"), _l("Your request was accepted: %(title)s")),
-    "rsvp_awaiting": (_l("We received your request"), _l("We received your request: %(title)s")),
-    "rsvp_declined": (_l("About your request"), _l("About your request: %(title)s")),
-    "waitlist_offer": (_l("A place is free for you"), _l("A place is free for you: %(title)s")),
-    "waitlist_lapsed": (_l("About your waiting-list place"), _l("About your waiting-list place: %(title)s")),
-}
-SESSIONS_SHOWN = 5
+if TYPE_CHECKING:
+    from scheduler.participants.models import Rsvp, Seat
 
 
-def _send(kind: str, key: str, rsvp: Rsvp, **fields: object) -> None:
-    send(ParticipantMessage(kind=kind, key=key, rsvp=rsvp, subject=DiscreetSubject(*SUBJECTS[kind]), **fields))  # type: ignore[arg-type]
+class Writer(Protocol):
+    def confirm_request(self, rsvp: Rsvp, secret: str, language: str) -> None: ...
+    def already_signed_up(self, rsvp: Rsvp) -> None: ...
+    def welcome(self, rsvp: Rsvp, *, approved: bool) -> None: ...
+    def awaiting_approval(self, rsvp: Rsvp) -> None: ...
+    def declined(self, rsvp: Rsvp) -> None: ...
+    def waitlist_offer(self, seat: Seat) -> None: ...
+    def offer_lapsed(self, seat: Seat) -> None: ...
+    def left(self, rsvp: Rsvp) -> None: ...
 
 
-def _seat_lines(rsvp: Rsvp) -> list[tuple[Occurrence, str]]:
-    rows = db.session.execute(
-        sa.select(Occurrence, Seat.status)
-        .join(Seat, Seat.occurrence_id == Occurrence.id)
-        .where(Seat.rsvp_id == rsvp.id, Seat.status.in_(UPCOMING), Occurrence.start > clock.now())
-        .order_by(Occurrence.start)
-        .limit(SESSIONS_SHOWN)
-    ).all()
-    return [(occurrence, status) for occurrence, status in rows]
+_writer: Writer | None = None
+
+
+def use(writer: Writer) -> None:
+    global _writer
+    _writer = writer
+
+
+def _written() -> Writer:
+    if _writer is None:
+        raise RuntimeError("nobody writes participants' emails: build the app with create_app()")
+    return _writer
 
 
 def confirm_request(rsvp: Rsvp, secret: str, language: str) -> None:
-    occurrence = rsvp.occurrence if rsvp.scope == "occurrence" else None
-    _send(
-        "rsvp_confirm",
-        f"rsvp_confirm:{rsvp.id}:v{rsvp.version}",
-        rsvp,
-        language=language,
-        occurrence=occurrence,
-        context={"confirm_url": links.url_for_secret(Purpose.CONFIRM, secret), "chosen": occurrence},
-    )
+    _written().confirm_request(rsvp, secret, language)
 
 
 def already_signed_up(rsvp: Rsvp) -> None:
-    key = f"rsvp_already:{rsvp.id}:{clock.now():%Y%m%d%H}"  # at most one an hour
-    _send("rsvp_already", key, rsvp, context={"awaiting": rsvp.status == "awaiting_approval"})
+    _written().already_signed_up(rsvp)
 
 
 def welcome(rsvp: Rsvp, *, approved: bool) -> None:
-    kind = "rsvp_approved" if approved else "rsvp_welcome"
-    _send(
-        kind,
-        f"{kind}:{rsvp.id}:v{rsvp.version}",
-        rsvp,
-        join_link=True,
-        context={"sessions": _seat_lines(rsvp), "approved": approved},
-        calendar=CalendarPart("request"),
-    )
+    _written().welcome(rsvp, approved=approved)
 
 
 def awaiting_approval(rsvp: Rsvp) -> None:
-    _send("rsvp_awaiting", f"rsvp_awaiting:{rsvp.id}:v{rsvp.version}", rsvp)
+    _written().awaiting_approval(rsvp)
 
 
 def declined(rsvp: Rsvp) -> None:
-    key = f"rsvp_declined:{rsvp.id}:v{rsvp.version}"
-    others = db.session.scalars(
-        sa.select(Series)
-        .join(Group, Group.id == Series.group_id)
-        .where(Series.status == SeriesStatus.PUBLISHED, Series.access == Access.OPEN, Series.id != rsvp.series_id)
-        .where(Group.visibility == Visibility.PUBLIC)
-        .order_by(sa.case((Series.language == rsvp.participant.language, 0), else_=1), Series.title)
-        .limit(5)
-    ).all()
-    suggestions = [(s.title, links.absolute_url("public.meeting", series_id=s.id)) for s in others]
-    context = {"suggestions": suggestions, "schedule_url": links.absolute_url("public.schedule")}
-    _send("rsvp_declined", key, rsvp, context=context)
+    _written().declined(rsvp)
 
 
 def waitlist_offer(seat: Seat) -> None:
-    context = {"expires_at": seat.offer_expires_at}
-    _send(
-        "waitlist_offer",
-        f"waitlist_offer:{seat.id}:{seat.offers}",
-        seat.rsvp,
-        occurrence=seat.occurrence,
-        context=context,
-    )
+    _written().waitlist_offer(seat)
 
 
 def offer_lapsed(seat: Seat) -> None:
-    _send("waitlist_lapsed", f"waitlist_lapsed:{seat.id}:{seat.offers}", seat.rsvp, occurrence=seat.occurrence)
+    _written().offer_lapsed(seat)
+
+
+def left(rsvp: Rsvp) -> None:
+    """The person left or was removed: their queued mail about the meeting stops and their calendar entry goes."""
+    _written().left(rsvp)

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler.extensions import db
 from scheduler.meetings.models import Series
-from scheduler.notifications import calendar_updates, optouts, outbox
 from scheduler.participants import emails, links
 from scheduler.participants.allocation import advance, allocate, upcoming_seats, vacate
 from scheduler.participants.models import (
@@ -46,17 +45,15 @@ def end(rsvp: Rsvp, status: RsvpStatus) -> None:
     for seat in upcoming_seats(rsvp):
         vacate(seat, SeatStatus.RELEASED)
     links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
-    outbox.cancel_pending(participant_id=rsvp.participant_id, series_id=rsvp.series_id)
-    rsvp.series.sequence += 1  # the CANCEL is newer than every REQUEST this person got
-    calendar_updates.left(rsvp)
-    rsvp.series.sequence += 1  # and a REQUEST after a re-join is newer than that CANCEL
+    emails.left(rsvp)
 
 
 def follow_split(old: Series, new: Series) -> list[Rsvp]:
     """ "This and following": people signed up keep their places in the meeting's continuation.
 
     Their seats already moved with the sessions; each RSVP for the whole meeting gets a twin on the new series
-    holding those seats, and an RSVP for one session that moved is re-pointed to the new series.
+    holding those seats, and an RSVP for one session that moved is re-pointed to the new series. Returns the twins
+    and the re-pointed RSVPs (the reminder opt-outs follow the twins: `notifications.optouts.follow_split`).
     """
     followed: list[Rsvp] = []
     for rsvp in db.session.scalars(sa.select(Rsvp).where(Rsvp.series_id == old.id, Rsvp.status.in_(LIVE))).all():
@@ -78,8 +75,6 @@ def follow_split(old: Series, new: Series) -> list[Rsvp]:
         db.session.flush()
         for seat in seats_moved:
             seat.rsvp_id = twin.id
-        if optouts.is_off(rsvp.participant_id, old.id):
-            optouts.turn_off(rsvp.participant_id, new.id)  # "no reminders" carries over to the continuation
         followed.append(twin)
     db.session.flush()
     return followed

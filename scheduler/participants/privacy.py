@@ -2,11 +2,13 @@
 
 Erasing removes the participant, their RSVPs, seats, link tokens and every outbox row about or to them.
 Their upcoming seats go back to the counter first (and on to the waitlist); the anonymous counts of past
-sessions stay as they were.
+sessions stay as they were. The outbox rows are removed by `notifications.outbox.forget`, connected with
+`on_erase` in `scheduler/wiring.py`, so this package imports nothing from `notifications`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -15,10 +17,18 @@ from flask import current_app
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence
-from scheduler.notifications.models import OutboxMessage
 from scheduler.participants import seats
 from scheduler.participants.allocation import offer_next
 from scheduler.participants.models import HOLDING, UPCOMING, LinkToken, Participant, Seat
+
+Eraser = Callable[[int, str], None]  # (participant id, email address)
+ERASERS: list[Eraser] = []
+
+
+def on_erase(eraser: Eraser) -> None:
+    """Another package's rows about a person that carry no foreign key (the outbox): erased with the person."""
+    if eraser not in ERASERS:
+        ERASERS.append(eraser)
 
 
 def erase(participant: Participant) -> None:
@@ -30,11 +40,10 @@ def erase(participant: Participant) -> None:
     ).scalars()
     freed = sorted(set(held))
     participant_id, email = participant.id, participant.email
-    db.session.execute(
-        sa.delete(OutboxMessage)
-        .where(sa.or_(OutboxMessage.participant_id == participant_id, OutboxMessage.recipient_email == email))
-        .execution_options(synchronize_session=False)
-    )
+    if not ERASERS:
+        raise RuntimeError("nobody erases the outbox: build the app with create_app()")
+    for eraser in ERASERS:
+        eraser(participant_id, email)
     # Explicit deletes, children first: SQLite may run without foreign-key enforcement.
     for table in _tables_naming_participants():
         db.session.execute(sa.delete(table).where(table.c.participant_id == participant_id))

@@ -17,11 +17,12 @@ from scheduler import clock
 from scheduler.counseling import streaks
 from scheduler.extensions import db
 from scheduler.notifications import optouts
-from scheduler.participants import calendar_export, links, privacy, queries, signup
+from scheduler.participants import links, privacy, queries, signup
 from scheduler.participants import manage as manage_service
 from scheduler.participants.forms import ProfileForm
 from scheduler.participants.models import Participant, Rsvp, RsvpStatus
 from scheduler.participants.tokens import Purpose
+from scheduler.personal import calendar_export
 from scheduler.web import FAILED, speak, transact
 
 ViewResult = str | BaseResponse | tuple[str, int]

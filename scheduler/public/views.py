@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from hashlib import sha256
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.lists import format_list
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from werkzeug.http import is_resource_modified
 
 from scheduler import clock, timefmt
 from scheduler.i18n import (
@@ -24,13 +20,13 @@ from scheduler.i18n import (
     format_day,
     format_when,
     viewer_timezone,
-    viewer_timezone_known,
     zone_label,
 )
 from scheduler.locales import LANGUAGE_NAMES
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import Series, SeriesKind, SpeakerRole, Topic
-from scheduler.public import queries, versions
+from scheduler.public import queries
+from scheduler.public.page_cache import _cached_page, _page_etag
 
 public_bp = Blueprint("public", __name__)
 
@@ -71,7 +67,6 @@ COMMON_ZONES = (
     "Europe/Brussels", "Europe/Istanbul", "Europe/London", "Europe/Madrid", "Europe/Moscow", "Europe/Paris",
     "Pacific/Auckland", "UTC",
 )  # fmt: skip
-PAGE_CACHE_SIZE = 256  # rendered schedule pages kept per process, keyed by their ETag
 
 
 def _locale() -> str:
@@ -285,57 +280,6 @@ def _helpers() -> dict[str, object]:
         "first_name": first_name,
         "schedule_in_words": schedule_in_words,
     }
-
-
-def _page_cache() -> OrderedDict[str, str]:
-    return current_app.extensions.setdefault("public_schedule_pages", OrderedDict())
-
-
-def _page_etag(now: datetime, *parts: str) -> tuple[str, datetime] | None:
-    """A public page's version for anonymous visitors: the change counter, the minute (sessions end as time
-    passes), the visitor's zone, the query and `parts` (what else picks the language or the content).
-    None when the page is personal (signed in, or messages to show)."""
-    if current_user.is_authenticated or session.get("_flashes"):
-        return None
-    version, changed_at = versions.current()
-    minute = now.replace(second=0, microsecond=0)
-    key = "|".join(
-        (
-            str(version),
-            minute.isoformat(),
-            viewer_timezone(),
-            str(viewer_timezone_known()),
-            request.query_string.decode("latin-1"),
-            *parts,
-        )
-    )
-    return sha256(key.encode()).hexdigest()[:32], max(minute, changed_at or minute)
-
-
-def _conditional(body: str | None, etag: str, modified: datetime) -> Response:
-    response = Response(body, status=200 if body is not None else 304, mimetype="text/html")
-    response.set_etag(etag)
-    response.last_modified = modified
-    response.headers["Cache-Control"] = "no-cache"  # always ask again; a matching ETag is answered with 304
-    response.vary.update(("Accept-Language", "Cookie"))
-    return response
-
-
-def _cached_page(tagged: tuple[str, datetime] | None, build: Callable[[], str]) -> Response | str:
-    """304 when the visitor has this version, else the page rendered once per version and kept (LRU)."""
-    if tagged is None:
-        return build()
-    etag, modified = tagged
-    if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
-        return _conditional(None, etag, modified)
-    cache = _page_cache()
-    if etag in cache:
-        cache.move_to_end(etag)
-    else:
-        cache[etag] = build()
-        while len(cache) > PAGE_CACHE_SIZE:
-            cache.popitem(last=False)
-    return _conditional(cache[etag], etag, modified)
 
 
 @public_bp.get("/")

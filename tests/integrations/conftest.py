@@ -96,17 +96,3 @@ def zoom_config(app, httpserver: HTTPServer, fake_zoom: FakeZoom) -> dict[str, o
     }
     app.config.update(config)
     return config
-
-
-@pytest.fixture
-def organizer(app, frozen_now):
-    from tests.factories import create_user
-
-    return create_user("organizer", timezone="Asia/Dhaka")
-
-
-@pytest.fixture
-def group(organizer):
-    from tests.factories import create_group
-
-    return create_group({organizer: "organizer"}, timezone="Asia/Dhaka", language="bn")

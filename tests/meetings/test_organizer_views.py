@@ -45,16 +45,6 @@ def meeting_form(**overrides: str) -> dict[str, str]:
     return data
 
 
-@pytest.fixture
-def organizer(app, frozen_now):
-    return create_user("organizer", timezone="Asia/Dhaka")
-
-
-@pytest.fixture
-def group(organizer):
-    return create_group({organizer: "organizer"}, timezone="Asia/Dhaka", language="bn")
-
-
 def test_pages_need_a_signed_in_staff_member(client, group):
     response = client.get("/organizer/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

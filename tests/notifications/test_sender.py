@@ -150,7 +150,7 @@ class SlowTransport:
 
     def send(self, message) -> None:
         self.now += timedelta(seconds=25)
-        clock._frozen = self.now  # the test's frozen clock moves on as the slow server works
+        clock.advance(timedelta(seconds=25))  # the test's frozen clock moves on as the slow server works
         self.sent.append(message.id)
         if len(self.sent) == 4:
             self.stolen = _claim_in_another_worker(self.app, self.now)

@@ -1,0 +1,118 @@
+"""Which email a participant gets when, about their sign-up, the waiting list and leaving. How a message is written
+(language, links, discreet subject and sender, helpline, calendar part) is the composer's job
+(`scheduler.notifications.compose`); this module passes it data. The participants services ask for these through
+`scheduler.participants.emails` (wired in `scheduler/wiring.py`).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from scheduler import clock
+from scheduler.extensions import db
+from scheduler.meetings.models import Access, Group, Occurrence, Series, SeriesStatus, Visibility
+from scheduler.notifications import calendar_updates, outbox
+from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, send
+from scheduler.participants import links
+from scheduler.participants.models import UPCOMING, Rsvp, Seat
+from scheduler.participants.tokens import Purpose
+
+# (discreet subject, subject naming the meeting)
+SUBJECTS = {
+    "rsvp_confirm": (_l("Please confirm your sign-up"), _l("Please confirm: %(title)s")),
+    "rsvp_already": (_l("Your sign-up link"), _l("Your sign-up: %(title)s")),
+    "rsvp_welcome": (_l("You are signed up"), _l("You are signed up: %(title)s")),
+    "rsvp_approved": (_l("Your request was accepted"), _l("Your request was accepted: %(title)s")),
+    "rsvp_awaiting": (_l("We received your request"), _l("We received your request: %(title)s")),
+    "rsvp_declined": (_l("About your request"), _l("About your request: %(title)s")),
+    "waitlist_offer": (_l("A place is free for you"), _l("A place is free for you: %(title)s")),
+    "waitlist_lapsed": (_l("About your waiting-list place"), _l("About your waiting-list place: %(title)s")),
+}
+SESSIONS_SHOWN = 5
+
+
+def _send(kind: str, key: str, rsvp: Rsvp, **fields: object) -> None:
+    send(ParticipantMessage(kind=kind, key=key, rsvp=rsvp, subject=DiscreetSubject(*SUBJECTS[kind]), **fields))  # type: ignore[arg-type]
+
+
+def _seat_lines(rsvp: Rsvp) -> list[tuple[Occurrence, str]]:
+    rows = db.session.execute(
+        sa.select(Occurrence, Seat.status)
+        .join(Seat, Seat.occurrence_id == Occurrence.id)
+        .where(Seat.rsvp_id == rsvp.id, Seat.status.in_(UPCOMING), Occurrence.start > clock.now())
+        .order_by(Occurrence.start)
+        .limit(SESSIONS_SHOWN)
+    ).all()
+    return [(occurrence, status) for occurrence, status in rows]
+
+
+def confirm_request(rsvp: Rsvp, secret: str, language: str) -> None:
+    occurrence = rsvp.occurrence if rsvp.scope == "occurrence" else None
+    _send(
+        "rsvp_confirm",
+        f"rsvp_confirm:{rsvp.id}:v{rsvp.version}",
+        rsvp,
+        language=language,
+        occurrence=occurrence,
+        context={"confirm_url": links.url_for_secret(Purpose.CONFIRM, secret), "chosen": occurrence},
+    )
+
+
+def already_signed_up(rsvp: Rsvp) -> None:
+    key = f"rsvp_already:{rsvp.id}:{clock.now():%Y%m%d%H}"  # at most one an hour
+    _send("rsvp_already", key, rsvp, context={"awaiting": rsvp.status == "awaiting_approval"})
+
+
+def welcome(rsvp: Rsvp, *, approved: bool) -> None:
+    kind = "rsvp_approved" if approved else "rsvp_welcome"
+    _send(
+        kind,
+        f"{kind}:{rsvp.id}:v{rsvp.version}",
+        rsvp,
+        join_link=True,
+        context={"sessions": _seat_lines(rsvp), "approved": approved},
+        calendar=CalendarPart("request"),
+    )
+
+
+def awaiting_approval(rsvp: Rsvp) -> None:
+    _send("rsvp_awaiting", f"rsvp_awaiting:{rsvp.id}:v{rsvp.version}", rsvp)
+
+
+def declined(rsvp: Rsvp) -> None:
+    key = f"rsvp_declined:{rsvp.id}:v{rsvp.version}"
+    others = db.session.scalars(
+        sa.select(Series)
+        .join(Group, Group.id == Series.group_id)
+        .where(Series.status == SeriesStatus.PUBLISHED, Series.access == Access.OPEN, Series.id != rsvp.series_id)
+        .where(Group.visibility == Visibility.PUBLIC)
+        .order_by(sa.case((Series.language == rsvp.participant.language, 0), else_=1), Series.title)
+        .limit(5)
+    ).all()
+    suggestions = [(s.title, links.absolute_url("public.meeting", series_id=s.id)) for s in others]
+    context = {"suggestions": suggestions, "schedule_url": links.absolute_url("public.schedule")}
+    _send("rsvp_declined", key, rsvp, context=context)
+
+
+def waitlist_offer(seat: Seat) -> None:
+    context = {"expires_at": seat.offer_expires_at}
+    _send(
+        "waitlist_offer",
+        f"waitlist_offer:{seat.id}:{seat.offers}",
+        seat.rsvp,
+        occurrence=seat.occurrence,
+        context=context,
+    )
+
+
+def offer_lapsed(seat: Seat) -> None:
+    _send("waitlist_lapsed", f"waitlist_lapsed:{seat.id}:{seat.offers}", seat.rsvp, occurrence=seat.occurrence)
+
+
+def left(rsvp: Rsvp) -> None:
+    """Leaving or removal: the queued mail about this meeting stops, and a CANCEL goes to the person alone."""
+    outbox.cancel_pending(participant_id=rsvp.participant_id, series_id=rsvp.series_id)
+    rsvp.series.sequence += 1  # the CANCEL is newer than every REQUEST this person got
+    calendar_updates.left(rsvp)
+    rsvp.series.sequence += 1  # and a REQUEST after a re-join is newer than that CANCEL
