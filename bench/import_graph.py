@@ -95,6 +95,13 @@ def mutual_feature_pairs(edges: dict[str, set[str]] | None = None) -> list[tuple
     return [(a, b) for a, b in mutual_pairs(graph() if edges is None else edges) if a in features and b in features]
 
 
+def feature_cycles(edges: dict[str, set[str]] | None = None) -> list[list[str]]:
+    """The groups of feature packages that reach each other through imports (the layers: none)."""
+    features = set(feature_packages())
+    edges = graph() if edges is None else edges
+    return cycles({a: {b for b in bs if b in features} for a, bs in edges.items() if a in features})
+
+
 def main() -> None:
     edges = graph()
     features = feature_packages()
@@ -111,6 +118,8 @@ def main() -> None:
         f"mutual imports between feature packages ({len(feature_pairs)}): "
         + ", ".join(f"{a}<->{b}" for a, b in feature_pairs)
     )
+    layered = feature_cycles(edges)
+    print(f"cycles between feature packages ({len(layered)}): " + "; ".join(" ".join(g) for g in layered))
 
 
 if __name__ == "__main__":

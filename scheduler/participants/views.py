@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from scheduler.extensions import limiter
 from scheduler.i18n import format_when, viewer_timezone, viewer_timezone_known
 from scheduler.inputs import bounded_id
+from scheduler.meetings import published
 from scheduler.meetings.models import SeriesStatus
 from scheduler.participants import signup
 from scheduler.participants.forms import RsvpForm
 from scheduler.participants.models import RsvpScope
-from scheduler.public import queries as public_queries
 from scheduler.web import FAILED, found, transact
 
 ViewResult = str | BaseResponse | tuple[str, int]
@@ -26,7 +26,7 @@ def rsvp_limit() -> str:
 
 @limiter.limit(rsvp_limit, methods=["POST"])
 def rsvp(series_id: int) -> ViewResult:
-    series = found(public_queries.meeting(series_id))
+    series = found(published.meeting(series_id))
     g.group_language = series.language
     sessions = signup.bookable_sessions(series, limit=12)
     form = RsvpForm()
@@ -57,4 +57,4 @@ def rsvp(series_id: int) -> ViewResult:
 
 
 def rsvp_sent(series_id: int) -> str:
-    return render_template("participants/rsvp_sent.html", series=found(public_queries.meeting(series_id)))
+    return render_template("participants/rsvp_sent.html", series=found(published.meeting(series_id)))

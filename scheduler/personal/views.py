@@ -22,7 +22,7 @@ from scheduler.participants import manage as manage_service
 from scheduler.participants.forms import ProfileForm
 from scheduler.participants.models import Participant, Rsvp, RsvpStatus
 from scheduler.participants.tokens import Purpose
-from scheduler.personal import calendar_export
+from scheduler.personal import calendar_export, joining
 from scheduler.web import FAILED, speak, transact
 
 ViewResult = str | BaseResponse | tuple[str, int]
@@ -169,7 +169,7 @@ def calendar(token: str) -> BaseResponse:
 def show_join(rsvp: Rsvp) -> ViewResult:
     """Into the room when it is open, or a page that says when it opens (or why not)."""
     speak(rsvp.participant.language)
-    decision = queries.join_decision(rsvp)
+    decision = joining.join_decision(rsvp)
     if decision.state == "open" and decision.url:
         return redirect(decision.url, code=302)
     return render_template("personal/join.html", decision=decision, rsvp=rsvp, participant=rsvp.participant)

@@ -85,20 +85,6 @@ def schedule_page(
     return SchedulePage(occurrences=rows[:size], has_more=len(rows) > size)
 
 
-def meeting(series_id: int) -> Series | None:
-    """A meeting for its public page: anything but a draft, in public or unlisted groups."""
-    return db.session.scalar(
-        sa.select(Series)
-        .where(Series.id == series_id, Series.status != SeriesStatus.DRAFT)
-        .options(
-            so.joinedload(Series.group),
-            so.joinedload(Series.host),
-            so.joinedload(Series.backup_host),
-            so.selectinload(Series.speakers),
-        )
-    )
-
-
 def upcoming_sessions(
     series: Series, limit: int = MEETING_PAGE_SESSIONS, now: datetime | None = None
 ) -> list[Occurrence]:

@@ -23,7 +23,7 @@ from scheduler.i18n import (
     zone_label,
 )
 from scheduler.locales import LANGUAGE_NAMES
-from scheduler.meetings import recurrence
+from scheduler.meetings import published, recurrence
 from scheduler.meetings.models import Series, SeriesKind, SpeakerRole, Topic
 from scheduler.public import queries
 from scheduler.public.page_cache import _cached_page, _page_etag
@@ -330,7 +330,7 @@ def meeting(series_id: int) -> Response | str:
 
 
 def _render_meeting(series_id: int) -> str:
-    series = queries.meeting(series_id)
+    series = published.meeting(series_id)
     if series is None:
         abort(404)
     g.group_language = series.language

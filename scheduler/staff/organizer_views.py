@@ -158,16 +158,22 @@ def member_remove(group_id: int, user_id: int) -> Response:
 def series_new(group_id: int) -> str | Response | tuple[str, int]:
     group = authorized(Group, group_id, permissions.can_edit_meetings)
     form = _series_form(group)
-    preview = None
     if form.validate_on_submit() and (
         (series := transact(lambda: services.create_series(group, form.to_input()), form)) is not FAILED
     ):
         flash(_("The meeting is saved."), "success")
         return redirect(url_for(".series_detail", series_id=series.id))
-    if request.method == "POST":
-        preview = _preview(form)
-        return render_template("organizer/series_form.html", form=form, group=group, series=None, preview=preview), 400
-    return render_template("organizer/series_form.html", form=form, group=group, series=None, preview=preview)
+    return _series_form_page(form, group, None)
+
+
+def _series_form_page(form: SeriesForm, group: Group, series: Series | None, **extra: object) -> tuple[str, int]:
+    """The meeting form again: after a POST with its errors (400) and the sessions it would make."""
+    status = 400 if request.method == "POST" else 200
+    preview = _preview(form) if request.method == "POST" else None
+    page = render_template(
+        "organizer/series_form.html", form=form, group=group, series=series, preview=preview, **extra
+    )
+    return page, status
 
 
 def _preview(form: SeriesForm) -> dict[str, object]:
@@ -218,16 +224,7 @@ def series_edit(series_id: int) -> str | Response | tuple[str, int]:
     ):
         flash(_("The meeting is updated."), "success")
         return redirect(url_for(".series_detail", series_id=series.id))
-    status = 400 if request.method == "POST" else 200
-    preview = _preview(form) if request.method == "POST" else None
-    return render_template(
-        "organizer/series_form.html",
-        form=form,
-        group=series.group,
-        series=series,
-        preview=preview,
-        changed_sessions=changed_sessions(series),
-    ), status
+    return _series_form_page(form, series.group, series, changed_sessions=changed_sessions(series))
 
 
 def series_status(series_id: int) -> Response:
@@ -312,16 +309,7 @@ def occurrence_split(occurrence_id: int) -> str | Response | tuple[str, int]:
     ):
         flash(_("This session and all following ones are changed."), "success")
         return redirect(url_for(".series_detail", series_id=successor.id))
-    status = 400 if request.method == "POST" else 200
-    preview = _preview(form) if request.method == "POST" else None
-    return render_template(
-        "organizer/series_form.html",
-        form=form,
-        group=series.group,
-        series=series,
-        split_from=occurrence,
-        preview=preview,
-    ), status
+    return _series_form_page(form, series.group, series, split_from=occurrence)
 
 
 def _zone(name: str):  # type: ignore[no-untyped-def]

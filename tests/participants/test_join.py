@@ -11,7 +11,7 @@ from scheduler.extensions import db
 from scheduler.meetings import services as meetings
 from scheduler.notifications.models import OutboxMessage
 from scheduler.participants.models import Participant
-from scheduler.participants.queries import join_target
+from scheduler.personal.joining import join_target
 from tests.factories import create_series
 from tests.participants.conftest import ENGLISH, join_up, last_mail, occurrences, one_off
 

@@ -1,0 +1,24 @@
+"""A meeting as visitors see it, for its public page and its sign-up form: anything but a draft, with what those
+pages show loaded in the same statement. Read-only."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from scheduler.extensions import db
+from scheduler.meetings.models import Series, SeriesStatus
+
+
+def meeting(series_id: int) -> Series | None:
+    """A meeting for its public page: anything but a draft, in public or unlisted groups."""
+    return db.session.scalar(
+        sa.select(Series)
+        .where(Series.id == series_id, Series.status != SeriesStatus.DRAFT)
+        .options(
+            so.joinedload(Series.group),
+            so.joinedload(Series.host),
+            so.joinedload(Series.backup_host),
+            so.selectinload(Series.speakers),
+        )
+    )
