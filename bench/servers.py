@@ -28,15 +28,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def postgres_available() -> bool:
+def postgres_error(url: str) -> Exception | None:
+    """Why the PostgreSQL server at `url` cannot be used, or None when it answers (benchmarks and tests)."""
     try:
-        engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(sa.text("select 1"))
         engine.dispose()
-        return True
-    except Exception:
-        return False
+        return None
+    except Exception as error:
+        return error
+
+
+def postgres_available() -> bool:
+    return postgres_error(POSTGRES_ADMIN_URL) is None
 
 
 @contextmanager

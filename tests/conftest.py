@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bench.servers import temporary_postgres
+from bench.servers import postgres_error, temporary_postgres
 from scheduler import clock, create_app
 from scheduler.auth.models import User
 from scheduler.extensions import db
@@ -47,16 +46,12 @@ def in_ci() -> bool:
 
 def _postgres_admin_url() -> str | None:
     url = os.environ.get("SCHEDULER_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    try:
-        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text("select 1"))
-        engine.dispose()
+    error = postgres_error(url)
+    if error is None:
         return url
-    except Exception as error:
-        if in_ci():
-            raise RuntimeError(f"PostgreSQL is required in CI but not reachable at {url}: {error}") from error
-        return None
+    if in_ci():
+        raise RuntimeError(f"PostgreSQL is required in CI but not reachable at {url}: {error}") from error
+    return None
 
 
 @pytest.fixture(scope="session")
