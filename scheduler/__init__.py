@@ -45,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.cli import register_cli
     from scheduler.counseling.blueprint import counseling_bp
     from scheduler.health.views import health_bp
+    from scheduler.integrations.channel_views import channels_bp
     from scheduler.integrations.views import integrations_bp
     from scheduler.meetings.organizer_views import organizer_bp
     from scheduler.notifications import dev_views
@@ -64,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(personal_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(integrations_bp)
+    app.register_blueprint(channels_bp)
     app.register_blueprint(counseling_bp)
     app.register_blueprint(health_bp)
     register_cli(app)
