@@ -34,7 +34,8 @@ def sms_segments(text: str) -> int:
 
 
 def fit_sms(text: str, max_segments: int) -> str:
-    """The text cut (at a line, else at a character) so it fits in `max_segments` segments."""
+    """The text cut so it fits in `max_segments` segments: the first and last lines (the headline, the helpline) stay
+    longest; the lines before the last go first, from the end (the composer puts the least needed there)."""
     if sms_segments(text) <= max_segments:
         return text
     lines = text.split("\n")
