@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.integrations.channels.registry import build_channels
-from scheduler.meetings.models import Occurrence
+from scheduler.meetings.models import Occurrence, OccurrenceStatus
 from scheduler.notifications import outbox
 from scheduler.notifications.channel_models import ChannelContact, ChannelName, ContactStatus
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
@@ -218,6 +218,7 @@ def drop_idle() -> int:
         sa.select(Seat.id)
         .join(Occurrence, Occurrence.id == Seat.occurrence_id)
         .where(Seat.participant_id == ChannelContact.participant_id, Seat.status.in_(UPCOMING), Occurrence.end > now)
+        .where(Occurrence.status == OccurrenceStatus.SCHEDULED)
         .exists()
     )
     idle = sa.or_(
