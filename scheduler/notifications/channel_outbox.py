@@ -57,6 +57,7 @@ def enqueue(
                     kind=email.kind,
                     dedupe_key=key_for(message.key, contact.channel),
                     recipient_email="",
+                    recipient_name=email.recipient_name,  # shown to organizers if it fails; never the address
                     subject=email.subject,
                     body_text=composed.short,
                     language=composed.language,

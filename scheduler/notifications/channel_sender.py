@@ -35,7 +35,7 @@ def _give_up_in_doubt(now: datetime, names: list[str]) -> None:
         sa.update(OutboxMessage)
         .where(OutboxMessage.channel.in_(names), OutboxMessage.status == OutboxStatus.SENDING)
         .where(OutboxMessage.send_after <= now, OutboxMessage.dispatched_at.is_not(None))
-        .values(status=OutboxStatus.FAILED, last_error=IN_DOUBT)
+        .values(status=OutboxStatus.FAILED, last_error=IN_DOUBT, dispatched_at=None)  # an organizer may retry it
         .execution_options(synchronize_session=False)
     )
     if result.rowcount:  # type: ignore[attr-defined]

@@ -171,4 +171,10 @@ def test_a_worker_killed_mid_batch_never_sends_an_event_twice(client, meeting, f
     assert statuses.count(OutboxStatus.SENT) == 4 and statuses.count(OutboxStatus.FAILED) == 1
     (doubt,) = [r for r in rows(channel="telegram") if r.status == OutboxStatus.FAILED]
     assert doubt.last_error == channel_sender.IN_DOUBT  # shown to the organizers, not sent again
-    assert run_channels(SEND + timedelta(hours=2)) == 0 and len(fake.telegram) == 5
+    later = SEND + sender.claim_lease() + timedelta(minutes=1)
+    assert run_channels(later) == 0 and len(fake.telegram) == 5
+    assert doubt.recipient_name and "100" not in doubt.recipient_name  # the organizers see a name, never a chat id
+    with clock.frozen_at(later):
+        assert sender.retry_failed(doubt.group_id) == 1  # an organizer may choose to send it again
+        db.session.commit()
+    assert run_channels(later) == 1 and len(fake.telegram) == 6
