@@ -178,3 +178,15 @@ def test_a_worker_killed_mid_batch_never_sends_an_event_twice(client, meeting, f
         assert sender.retry_failed(doubt.group_id) == 1  # an organizer may choose to send it again
         db.session.commit()
     assert run_channels(later) == 1 and len(fake.telegram) == 6
+
+
+def test_a_queued_phone_reminder_is_withdrawn_when_the_session_is_cancelled(client, meeting, fake):
+    sign_up_at(client, meeting, "w@example.org")
+    connect(person("w@example.org"), "telegram", "4242")
+    assert plan_at(DAY_BEFORE) == 1
+    with clock.frozen_at(DAY_BEFORE + timedelta(minutes=1)):
+        services.cancel_occurrence(session_on(meeting, MARCH_30), "The host is ill")
+        db.session.commit()
+    run_channels(SEND)
+    assert [r.status for r in rows(channel="telegram", kind="reminder")] == [OutboxStatus.CANCELLED]
+    assert [m["text"].split("\n")[0] for m in fake.telegram] == ["A session is cancelled"]
