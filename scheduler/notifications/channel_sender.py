@@ -91,13 +91,12 @@ def _addresses(rows: list[OutboxMessage]) -> dict[tuple[int, str], str]:
     return result
 
 
-def _record(row_id: int, **values: object) -> None:
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+def _record(row_id: int, *, fence: int | None = None, **values: object) -> None:
+    """Write what happened to one row (and commit); with `fence`, only while the row is still this claim's."""
+    query = sa.update(OutboxMessage).where(OutboxMessage.id == row_id)
+    if fence is not None:
+        query = query.where(OutboxMessage.attempts == fence, OutboxMessage.status == OutboxStatus.SENDING)
+    db.session.execute(query.values(**values).execution_options(synchronize_session=False))
     db.session.commit()
 
 
@@ -163,7 +162,8 @@ def _send_batch(ids: list[int], channels: dict[str, Channel]) -> None:
     for key, address, kind, text, language in work:
         row_id, attempts, _participant, channel = key
         if channel in paused:  # the provider asked us to wait: not an attempt
-            _record(row_id, status=OutboxStatus.PENDING, attempts=attempts - 1, send_after=paused[channel])
+            values = {"status": OutboxStatus.PENDING, "attempts": attempts - 1, "send_after": paused[channel]}
+            _record(row_id, fence=attempts, **values)
             continue
         if not _dispatch(row_id, attempts):
             continue  # another worker took it after our lease ran out
