@@ -47,6 +47,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.health.views import health_bp
     from scheduler.integrations.views import integrations_bp
     from scheduler.notifications import dev_views
+    from scheduler.notifications.channel_views import channels_bp
     from scheduler.notifications.views import reminders_bp
     from scheduler.participants.blueprint import participants_bp
     from scheduler.personal.blueprint import personal_bp
@@ -64,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(personal_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(integrations_bp)
+    app.register_blueprint(channels_bp)
     app.register_blueprint(counseling_bp)
     app.register_blueprint(health_bp)
     register_cli(app)

@@ -97,6 +97,31 @@ class DefaultConfig:
     ATTENDANCE_OPENS_MINUTES = 60  # attendance can be taken from this long before the start
     SMALL_CELL_THRESHOLD = 5  # evaluation counts from fewer people than this are suppressed
     RETENTION_WINDOW_DAYS = 28  # a newcomer "came back" when they attend again within this many days
+    # Telegram, WhatsApp and SMS (each offered only when its settings are present; see the README).
+    CHANNEL_TIMEOUT = 10  # seconds per provider request
+    CHANNEL_MAX_ATTEMPTS = 6  # then a channel message is failed (shown to the organizers)
+    CHANNEL_BATCH_SIZE = 20
+    CHANNEL_CODE_MINUTES = 10  # a verification code works this long
+    CHANNEL_CODE_MAX_ATTEMPTS = 5  # wrong codes before a new one must be asked for
+    TELEGRAM_BOT_TOKEN: str | None = None
+    TELEGRAM_BOT_USERNAME: str | None = None  # the bot's @name, for t.me/<name>?start=… links
+    TELEGRAM_API_BASE = "https://api.telegram.org"
+    TELEGRAM_WEBHOOK_SECRET: str | None = None  # the secret_token given to setWebhook
+    TELEGRAM_POLL = False  # no public URL: the worker polls getUpdates instead of a webhook
+    TELEGRAM_LINK_MINUTES = 30  # a t.me start link works this long
+    WHATSAPP_ACCESS_TOKEN: str | None = None
+    WHATSAPP_PHONE_NUMBER_ID: str | None = None
+    WHATSAPP_API_BASE = "https://graph.facebook.com/v21.0"
+    WHATSAPP_TEMPLATE_NOTICE = "meeting_notice"  # approved template, one body parameter: the message text
+    WHATSAPP_TEMPLATE_CODE = "verification_code"  # approved authentication template: the code
+    WHATSAPP_APP_SECRET: str | None = None  # signs webhooks (X-Hub-Signature-256)
+    WHATSAPP_VERIFY_TOKEN: str | None = None  # answers Meta's webhook verification (hub.verify_token)
+    SMS_ACCOUNT_SID: str | None = None
+    SMS_AUTH_TOKEN: str | None = None
+    SMS_FROM: str | None = None  # the sender number (E.164), or a Messaging Service SID (MG…)
+    SMS_API_BASE = "https://api.twilio.com"
+    SMS_STATUS_CALLBACKS = False  # ask for delivery reports at PUBLIC_BASE_URL/channels/sms/status
+    SMS_MAX_SEGMENTS = 5  # a longer text is cut (GSM-7: 153 characters per segment, Bengali/UCS-2: 67)
     # Operations.
     WORKER_HEARTBEAT_MAX_AGE_SECONDS = 300  # /healthz answers 503 when no worker has looped for this long
     HEALTHZ_REQUIRE_WORKER = True  # False: /healthz of the web process checks only the database

@@ -5,6 +5,7 @@ from scheduler.counseling.models import Attendance, SessionHosting, StreakOptIn
 from scheduler.health.models import WorkerHeartbeat
 from scheduler.integrations.models import VideoRoom
 from scheduler.meetings.models import Group, GroupMembership, Occurrence, Series, Speaker
+from scheduler.notifications.channel_models import ChannelContact, ChannelCursor
 from scheduler.notifications.models import OutboxMessage
 from scheduler.notifications.optouts import ReminderOptOut
 from scheduler.participants.models import LinkToken, Participant, Rsvp, Seat, SeatCounter
@@ -13,6 +14,8 @@ from scheduler.public.versions import ChangeCounter
 __all__ = [
     "Attendance",
     "ChangeCounter",
+    "ChannelContact",
+    "ChannelCursor",
     "Group",
     "GroupMembership",
     "LinkToken",

@@ -3,16 +3,17 @@
 `meetings` announces changes without importing its followers (`meetings.changes`); the outbox asks each kind of
 message how to re-check it before sending without importing the kinds (`notifications.outbox.declare`);
 `participants` asks for its emails and for erasing a person's mail without importing `notifications`
-(`participants.emails.use`, `participants.privacy.on_erase`).
+(`participants.emails.use`, `participants.privacy.on_erase`); `integrations` announces a Zoom-side change to a
+room without importing the staff mail (`integrations.zoom_events.room_needs_attention`).
 Called once by `create_app`; connecting the same receiver again is a no-op.
 """
 
 from __future__ import annotations
 
-from scheduler.integrations import provisioning
+from scheduler.integrations import provisioning, zoom_events
 from scheduler.meetings import changes
 from scheduler.meetings.models import Series
-from scheduler.notifications import calendar_updates, optouts, outbox, reminders, rsvp_emails
+from scheduler.notifications import calendar_updates, optouts, outbox, reminders, rsvp_emails, staff_mail
 from scheduler.participants import emails, lifecycle, privacy
 
 
@@ -28,3 +29,4 @@ def init_app() -> None:
     outbox.declare(reminders.KIND, recheck=reminders.still_due)
     emails.use(rsvp_emails)  # participants' services ask; notifications writes
     privacy.on_erase(outbox.forget)
+    zoom_events.room_needs_attention.connect(staff_mail.video_room_alert)

@@ -33,6 +33,9 @@ def default_jobs() -> list[Job]:
     from scheduler.counseling.hosting import send_host_alerts
     from scheduler.integrations.provisioning_job import provision_due_rooms
     from scheduler.meetings.occurrences import extend_all_horizons
+    from scheduler.notifications.channel_inbound import poll_telegram
+    from scheduler.notifications.channel_sender import send_channels
+    from scheduler.notifications.contacts import drop_idle
     from scheduler.notifications.reminders import plan_reminders
     from scheduler.notifications.sender import send_due
     from scheduler.participants.allocation import allocate_new_sessions, process_waitlists
@@ -40,6 +43,9 @@ def default_jobs() -> list[Job]:
 
     return [
         Job("send-email", send_due, timedelta(seconds=0)),
+        Job("send-channels", send_channels, timedelta(seconds=0)),
+        Job("telegram-updates", poll_telegram, timedelta(seconds=5)),
+        Job("forget-idle-channels", drop_idle, timedelta(hours=1)),
         Job("reminders", plan_reminders, timedelta(minutes=1)),
         Job("extend-horizons", extend_all_horizons, timedelta(hours=6)),
         Job("video-rooms", provision_due_rooms, timedelta(seconds=10)),

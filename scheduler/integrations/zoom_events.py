@@ -2,7 +2,8 @@
 
 Our own calls cause the same webhooks; they are recognised as echoes (the room is leased by a worker, or was
 written to Zoom moments ago) and ignored. Real changes mark the room and alert the group's organizers by email
-through the outbox. Services flush; the webhook view commits.
+through the outbox (`room_needs_attention`, answered by `notifications.staff_mail`; connected in
+`scheduler/wiring.py`). Services flush; the webhook view commits.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, url_for
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from blinker import Namespace
 
 from scheduler import clock
 from scheduler.extensions import db
@@ -22,15 +21,16 @@ from scheduler.integrations import messages
 from scheduler.integrations.models import ErrorKind, RoomAction, RoomStatus, VideoRoom
 from scheduler.integrations.provisioning import forget_room, set_error
 from scheduler.integrations.webhooks import ZoomEvent
-from scheduler.meetings import permissions
 from scheduler.meetings.models import SeriesStatus
-from scheduler.notifications import staff_mail
 
 log = logging.getLogger(__name__)
 
 DELETED_EVENTS = frozenset({"meeting.deleted", "webinar.deleted"})
 UPDATED_EVENTS = frozenset({"meeting.updated", "webinar.updated"})
 ECHO_WINDOW = timedelta(minutes=2)
+
+# (room, reason=..., event_key=...): a real change in Zoom that the group's organizers must hear about
+room_needs_attention = Namespace().signal("video-room-needs-attention")
 
 
 def _is_echo(room: VideoRoom, now: datetime) -> bool:
@@ -65,22 +65,6 @@ def handle_zoom_event(event: ZoomEvent, body: dict[str, Any]) -> str:
         set_error(room, reason, None, ErrorKind.CHANGED)
         outcome = "changed"
     db.session.flush()
-    _alert_organizers(room, reason, f"{event.event}:{body.get('event_ts') or now.isoformat()}")
+    room_needs_attention.send(room, reason=reason, event_key=f"{event.event}:{body.get('event_ts') or now.isoformat()}")
     log.info("zoom webhook %s for video room %s: %s", event.event, room.id, outcome)
     return outcome
-
-
-def _alert_organizers(room: VideoRoom, reason: str, event_key: str) -> None:
-    series = room.series
-    page = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("organizer.series_detail", series_id=series.id)
-    for user in permissions.active_organizers(series.group_id):
-        staff_mail.to_staff(
-            user,
-            kind="video_room_alert",
-            dedupe_key=f"video-room-alert:{room.id}:{event_key}:{user.id}",
-            subject=_l("A video meeting needs your attention"),
-            template="email/video_room_alert.txt",
-            series=series,
-            reason=LazyString(messages.translate, reason),  # rendered in each organizer's language
-            page=page,
-        )

@@ -5,9 +5,9 @@ it is about, the subject, extra template values, which personal links it carries
 attaches. The composer owns everything that is the same for every such message: the language (the person's, or
 English when we do not speak it), the manage link (and the join and unsubscribe links when asked), the discreet
 sender name and subject, the helpline line, times in the person's zone, the iCalendar part, rendering and
-addressing. The `ParticipantMessage` says nothing about the channel; email is the one channel today (templates
-`email/<kind>.txt|.html`, `to_email` addresses the outbox row). Another channel (SMS, WhatsApp, Telegram) would
-add its templates and its `to_<channel>` beside them and reuse everything above rendering.
+addressing. The `ParticipantMessage` says nothing about the channel: email (templates `email/<kind>.txt|.html`,
+`to_email` addresses the outbox row) and, for the people who connected them, Telegram, WhatsApp and SMS (one
+short text, `channel/message.txt`, queued by `channel_outbox` in the same transaction).
 
 Nothing here logs an address or a link.
 """
@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler import timefmt
 from scheduler.meetings.models import Group, Occurrence, Series
-from scheduler.notifications import discretion, invites, outbox
+from scheduler.notifications import channel_outbox, discretion, invites, outbox
 from scheduler.notifications.models import OutboxMessage
 from scheduler.participants import links
 from scheduler.participants.tokens import Purpose
@@ -93,6 +93,7 @@ class Composed:
     html: str
     links: Mapping[str, str]
     calendar: tuple[str, str] | None  # (iCalendar text, METHOD)
+    short: str = ""  # the plain short text for Telegram, WhatsApp and SMS (`channel/message.txt`), when asked
 
 
 def language_for(requested: str | None) -> str:
@@ -141,7 +142,7 @@ def _calendar(part: CalendarPart, rsvp: Rsvp, found: Mapping[str, str], group: G
     return invites.cancel(rsvp, text=part.note), "CANCEL"
 
 
-def compose(message: ParticipantMessage) -> Composed:
+def compose(message: ParticipantMessage, *, short: bool = False) -> Composed:
     rsvp = message.rsvp
     person = rsvp.participant
     series = message.series or rsvp.series
@@ -168,7 +169,8 @@ def compose(message: ParticipantMessage) -> Composed:
         html = render_template(f"email/{message.kind}.html", **values)
         calendar = _calendar(message.calendar, rsvp, found, group) if message.calendar else None
         sender = discretion.sender_name(group)
-    return Composed(language, sender, subject, text, html, found, calendar)
+        brief = render_template("channel/message.txt", kind=message.kind, **values).strip() if short else ""
+    return Composed(language, sender, subject, text, html, found, calendar, brief)
 
 
 def to_email(message: ParticipantMessage, composed: Composed) -> outbox.OutgoingEmail:
@@ -203,7 +205,12 @@ def to_email(message: ParticipantMessage, composed: Composed) -> outbox.Outgoing
 
 
 def send(message: ParticipantMessage) -> OutboxMessage | None:
-    """Queues the message unless its key was queued before (then no link is minted and nothing rendered)."""
-    if outbox.is_queued(message.key):
+    """Queues the message by email and on the person's verified channels (`channel_outbox`), unless it was queued
+    before (then no link is minted and nothing rendered). Returns the first row queued."""
+    contacts = channel_outbox.contacts_for(message)
+    if outbox.is_queued(message.key) or (contacts and channel_outbox.is_queued(message, contacts)):
         return None
-    return outbox.enqueue(to_email(message, compose(message)))
+    composed = compose(message, short=bool(contacts))
+    rows = [] if channel_outbox.instead_of_email(contacts) else [outbox.enqueue(to_email(message, composed))]
+    rows += channel_outbox.enqueue(message, composed, contacts, to_email)
+    return next((row for row in rows if row is not None), None)

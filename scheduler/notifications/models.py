@@ -21,9 +21,22 @@ class OutboxStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class OutboxChannel(StrEnum):
+    """Which channel an outbox row goes out on."""
+
+    EMAIL = "email"
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+    SMS = "sms"
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
-    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "send_after"), one_of("status", OutboxStatus))
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_due", "status", "send_after"),
+        one_of("status", OutboxStatus),
+        one_of("channel", OutboxChannel),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     # (kind, series/occurrence, offset, recipient, sequence): the same key is never queued twice.
@@ -51,3 +64,8 @@ class OutboxMessage(db.Model):
     participant_id: so.Mapped[int | None] = so.mapped_column(index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Email, or another channel (`channel_models.OutboxChannel`): then the address is looked up when sending.
+    channel: so.Mapped[str] = so.mapped_column(sa.String(12), default="email", server_default="email")
+    provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(80), index=True)  # the provider's message id
+    # Set just before a channel message goes to the provider: a worker that dies then leaves it "in doubt".
+    dispatched_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())

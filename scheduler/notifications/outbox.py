@@ -39,6 +39,7 @@ class OutgoingEmail:
     series_id: int | None = None
     occurrence_id: int | None = None
     participant_id: int | None = None
+    channel: str = "email"  # another channel: the address is the person's verified contact, found when sending
 
 
 Recheck = Callable[[list[OutboxMessage]], set[int]]
@@ -99,6 +100,7 @@ def enqueue(email: OutgoingEmail) -> OutboxMessage | None:
             "series_id": email.series_id,
             "occurrence_id": email.occurrence_id,
             "participant_id": email.participant_id,
+            "channel": email.channel,
             "created_at": clock.now(),
         },
         ["dedupe_key"],

@@ -32,7 +32,7 @@ log = logging.getLogger("scheduler.notifications")
 
 LOOKAHEAD = timedelta(minutes=5)  # queued this long before the send time (the planner runs every minute)
 GRACE = timedelta(minutes=30)  # after worker downtime, a reminder may still go out this late (never after the start)
-_KEY = re.compile(r"^reminder:o(\d+):m(\d+):p(\d+):t(-?\d+)$")
+_KEY = re.compile(r"^reminder:o(\d+):m(\d+):p(\d+):t(-?\d+)(?:@[a-z]+)?$")  # "@sms": the same on a channel
 
 
 @dataclass(frozen=True)

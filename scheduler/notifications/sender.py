@@ -23,7 +23,7 @@ from scheduler import backoff, clock
 from scheduler.extensions import db
 from scheduler.notifications import outbox
 from scheduler.notifications.mime import Envelope, render
-from scheduler.notifications.models import OutboxMessage, OutboxStatus
+from scheduler.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 
 log = logging.getLogger("scheduler.notifications")
 
@@ -59,9 +59,10 @@ def claim_due(limit: int, *, commit: bool = True) -> list[int]:
     rows are locked with SKIP LOCKED) and on SQLite (where writers take turns and the WHERE is evaluated again),
     so several workers never send the same row, whatever the database."""
     now = clock.now()
-    due = sa.or_(
-        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.send_after <= now),
-        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.send_after <= now),
+    due = sa.and_(
+        OutboxMessage.channel == OutboxChannel.EMAIL,  # the other channels have their own job (channel_sender)
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+        OutboxMessage.send_after <= now,
     )
     candidates = (
         sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.send_after, OutboxMessage.id).limit(limit)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app, render_template, url_for
+from flask_babel import LazyString, force_locale
+from flask_babel import lazy_gettext as _l
 
 from scheduler.auth.models import User
+from scheduler.integrations import messages
+from scheduler.integrations.models import VideoRoom
+from scheduler.meetings import permissions
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.notifications.models import OutboxMessage
 from scheduler.notifications.outbox import OutgoingEmail, enqueue
@@ -43,3 +47,20 @@ def to_staff(
             occurrence_id=occurrence.id if occurrence is not None else None,
         )
     )
+
+
+def video_room_alert(room: VideoRoom, *, reason: str, event_key: str) -> None:
+    """Tells each organizer of the room's group, in their language, that Zoom changed or deleted the meeting."""
+    series = room.series
+    page = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("organizer.series_detail", series_id=series.id)
+    for user in permissions.active_organizers(series.group_id):
+        to_staff(
+            user,
+            kind="video_room_alert",
+            dedupe_key=f"video-room-alert:{room.id}:{event_key}:{user.id}",
+            subject=_l("A video meeting needs your attention"),
+            template="email/video_room_alert.txt",
+            series=series,
+            reason=LazyString(messages.translate, reason),  # rendered in each organizer's language
+            page=page,
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from scheduler.personal import feeds, settings, views
+from scheduler.personal import channels, feeds, settings, views
 from scheduler.web import private_headers
 
 personal_bp = Blueprint("personal", __name__)
@@ -27,6 +27,10 @@ _ROUTES = [
     ("/manage/<token>/calendar", views.calendar, ["POST"]),
     ("/manage/<token>/erase", views.erase, ["GET", "POST"]),
     ("/manage/<token>/feed", feeds.create_feed, ["POST"]),
+    ("/manage/<token>/channels/<channel>/start", channels.start, ["POST"]),
+    ("/manage/<token>/channels/<channel>/verify", channels.verify, ["POST"]),
+    ("/manage/<token>/channels/<channel>/only", channels.only, ["POST"]),
+    ("/manage/<token>/channels/<channel>/stop", channels.stop, ["POST"]),
     ("/manage/<token>/feed/revoke", feeds.revoke_feeds, ["POST"]),
     ("/j/<token>", views.join, ["GET"]),
     ("/feed/<token>.ics", feeds.personal_feed, ["GET"]),

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from scheduler import clock
 from scheduler.counseling import streaks
 from scheduler.extensions import db
-from scheduler.notifications import optouts
+from scheduler.notifications import contacts, optouts
 from scheduler.participants import links, privacy, queries, signup
 from scheduler.participants import manage as manage_service
 from scheduler.participants.forms import ProfileForm
@@ -58,7 +58,7 @@ def own_rsvp(participant: Participant, rsvp_id: int) -> Rsvp:
     return rsvp
 
 
-def _manage_page(token: str, participant: Participant, form: ProfileForm | None = None, status: int = 200):
+def manage_page(token: str, participant: Participant, form: ProfileForm | None = None, status: int = 200):
     """Everything the page shows, in a number of statements that does not grow with the person's meetings."""
     now = clock.now()
     meetings = queries.my_meetings(participant)
@@ -77,19 +77,20 @@ def _manage_page(token: str, participant: Participant, form: ProfileForm | None 
         actions=actions,
         reminders_off=optouts.off_series(participant.id, [item.rsvp.series_id for item in meetings]),
         attendance=streaks.for_manage_page(participant),
+        channels=contacts.overview(participant.id),
         form=form or ProfileForm(obj=participant, formdata=None),
         now=now,
     ), status
 
 
 def manage(token: str) -> ViewResult:
-    return _manage_page(token, participant_for(token))
+    return manage_page(token, participant_for(token))
 
 
 def _act(token: str, action: Callable[[Participant], object], done: str) -> ViewResult:
     participant = participant_for(token)
     if transact(lambda: action(participant), done=done) is FAILED:
-        return _manage_page(token, db.get_or_404(Participant, participant.id), status=400)
+        return manage_page(token, db.get_or_404(Participant, participant.id), status=400)
     return redirect(url_for(".manage", token=token), code=303)
 
 
@@ -143,7 +144,7 @@ def profile(token: str) -> ViewResult:
         speak(participant.language)
         flash(_("Saved."), "success")
         return redirect(url_for(".manage", token=token), code=303)
-    return _manage_page(token, participant, form, status=400)
+    return manage_page(token, participant, form, status=400)
 
 
 def erase(token: str) -> ViewResult:
