@@ -113,3 +113,27 @@ def cancel_pending(**filters: object) -> int:
         query = query.where(getattr(OutboxMessage, name) == value)
     result = db.session.execute(query.values(status=OutboxStatus.CANCELLED))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def withdraw_held(dedupe_key: str) -> bool:
+    """Withdraw a message that is still held back (queued with a later `send_after` that has not come yet):
+    True if it was withdrawn, False if it is gone, sent or due (too late to take back)."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key == dedupe_key,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.send_after > clock.now(),
+        )
+        .values(status=OutboxStatus.CANCELLED)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def held_until(dedupe_key: str) -> datetime | None:
+    """When a queued, unsent message is due (None if there is none)."""
+    return db.session.scalar(
+        sa.select(OutboxMessage.send_after).where(
+            OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.status == OutboxStatus.PENDING
+        )
+    )

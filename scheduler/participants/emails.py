@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -78,19 +80,37 @@ def awaiting_approval(rsvp: Rsvp) -> None:
     _send("rsvp_awaiting", f"rsvp_awaiting:{rsvp.id}:v{rsvp.version}", rsvp)
 
 
-def declined(rsvp: Rsvp) -> None:
-    key = f"rsvp_declined:{rsvp.id}:v{rsvp.version}"
-    others = db.session.scalars(
-        sa.select(Series)
-        .join(Group, Group.id == Series.group_id)
-        .where(Series.status == SeriesStatus.PUBLISHED, Series.access == Access.OPEN, Series.id != rsvp.series_id)
-        .where(Group.visibility == Visibility.PUBLIC)
-        .order_by(sa.case((Series.language == rsvp.participant.language, 0), else_=1), Series.title)
-        .limit(5)
-    ).all()
-    suggestions = [(s.title, links.absolute_url("public.meeting", series_id=s.id)) for s in others]
-    context = {"suggestions": suggestions, "schedule_url": links.absolute_url("public.schedule")}
-    _send("rsvp_declined", key, rsvp, context=context)
+def declined_key(rsvp: Rsvp) -> str:
+    return f"rsvp_declined:{rsvp.id}:v{rsvp.version}"
+
+
+def declined(rsvp: Rsvp, *, send_after: datetime | None = None) -> None:
+    """The kind decline; `send_after` holds it back while the host may still undo the decision."""
+    key = declined_key(rsvp)
+    topic, language = rsvp.series.group.topic, rsvp.participant.language
+    context = {
+        "suggestions": [
+            (s.title, links.absolute_url("public.meeting", series_id=s.id)) for s in suggestions(rsvp, topic, language)
+        ],
+        "schedule_url": links.absolute_url("public.schedule", topic=topic, language=language),
+    }
+    _send("rsvp_declined", key, rsvp, context=context, send_after=send_after)
+
+
+def suggestions(rsvp: Rsvp, topic: str, language: str, limit: int = 5) -> list[Series]:
+    """Open meetings for someone whose request was declined: on the same topic as the group they asked to join
+    and in their own language (a depression-group applicant is not sent to addiction meetings in another
+    language). None fit: the mail links the schedule filtered the same way."""
+    return list(
+        db.session.scalars(
+            sa.select(Series)
+            .join(Group, Group.id == Series.group_id)
+            .where(Series.status == SeriesStatus.PUBLISHED, Series.access == Access.OPEN, Series.id != rsvp.series_id)
+            .where(Group.visibility == Visibility.PUBLIC, Group.topic == topic, Series.language == language)
+            .order_by(Series.title, Series.id)
+            .limit(limit)
+        )
+    )
 
 
 def waitlist_offer(seat: Seat) -> None:

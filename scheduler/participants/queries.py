@@ -253,6 +253,33 @@ def requests_awaiting(series: Series) -> list[tuple[Rsvp, Participant]]:
     return [(rsvp, person) for rsvp, person in rows]
 
 
+def declines_to_undo(series: Series) -> list[tuple[Rsvp, Participant, datetime]]:
+    """Requests declined so recently that the email is still held back: each with the time it goes out."""
+    from scheduler.notifications.models import OutboxMessage, OutboxStatus
+
+    rows = db.session.execute(
+        sa.select(Rsvp, Participant, OutboxMessage.send_after)
+        .join(Participant, Participant.id == Rsvp.participant_id)
+        .join(
+            OutboxMessage,
+            sa.and_(
+                OutboxMessage.participant_id == Rsvp.participant_id,
+                OutboxMessage.series_id == Rsvp.series_id,
+                OutboxMessage.kind == "rsvp_declined",
+            ),
+        )
+        .where(
+            Rsvp.series_id == series.id,
+            Rsvp.status == RsvpStatus.DECLINED,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.send_after > clock.now(),
+        )
+        .order_by(Rsvp.updated_at, Rsvp.id)
+        .limit(50)
+    ).all()
+    return [(rsvp, person, due) for rsvp, person, due in rows]
+
+
 def questions(series: Series) -> list[str]:
     """Webinar questions without names, in alphabetical order so the order tells nothing either."""
     texts = db.session.scalars(
