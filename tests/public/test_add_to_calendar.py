@@ -80,3 +80,16 @@ def test_a_discreet_group_gets_a_neutral_title_and_no_description(client, frozen
     assert "recur" not in google and "ocaine" not in google["text"][0] and "ocaine" not in google["details"][0]
     assert "Outlook.com links hold one session only" not in page  # a single session: nothing to explain
     assert client.get("/meetings/99999/calendar.ics").status_code == 404
+
+
+def test_after_signing_up_the_manage_page_offers_the_same_links(app, frozen_now):
+    group = create_group(name="Jakarta circle", language="id", timezone="Asia/Jakarta", discreet=False)
+    series = create_series(group, title="Dukungan Sebaya", timezone="Asia/Jakarta", language="id")
+    series_id = series.id
+    manage = join_up(app.test_client(), series, "budi@example.org", "Budi")
+    page = app.test_client().get(manage, headers=ENGLISH).get_data(as_text=True)
+    links = _links(page)
+    assert set(links) == {"google", "outlook", "ics"} and links["ics"] == f"/meetings/{series_id}/calendar.ics"
+    assert "not your join link" in page
+    for link in (links["google"], links["outlook"]):
+        assert "/j/" not in link and "/manage/" not in link and "budi" not in link.lower()
