@@ -59,7 +59,7 @@ def occurrence_people(occurrence_id: int) -> str:
 
 DONE = {
     "approve": _l("The request is accepted and the person is told."),
-    "decline": _l("The request is declined; the person is told kindly."),
+    "decline": _l("The request is declined. The person is told kindly in 10 minutes; until then you can undo it."),
     "remove": _l("The person is removed and their links no longer work."),
     "undo": _l("Undone: the request waits for your answer again and no email was sent."),
 }

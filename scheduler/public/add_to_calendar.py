@@ -48,15 +48,17 @@ def _details(series: Series, page: str) -> str:
     return "\n\n".join(part for part in (text, sign_up) if part)
 
 
-def calendar_links(series: Series, sessions: list[Occurrence]) -> CalendarLinks:
-    """The links for a meeting; `sessions` are its next sessions, already loaded (no query here)."""
+def calendar_links(series: Series, sessions: list[Occurrence], *, single: bool = False) -> CalendarLinks:
+    """The links for a meeting; `sessions` are its next sessions, already loaded (no query here). `single`:
+    only the next of them (someone signed up for one session), not the whole rule."""
     page = _absolute(url_for("public.meeting", series_id=series.id))
     title, details = _title(series), _details(series, page)
     upcoming = [s for s in sessions if s.status != OccurrenceStatus.CANCELLED]
     following = upcoming[0] if upcoming else None
     # A recurring meeting goes in whole (its first start and its rule, as in the .ics); a single one as it is.
+    recurring = bool(series.rrule) and not single
     local_start, local_end = series.local_start, series.local_start + timedelta(minutes=series.duration_minutes)
-    if not series.rrule and following is not None:
+    if not recurring and following is not None:
         local_start = timefmt.local(following.start, series.timezone).replace(tzinfo=None)
         local_end = timefmt.local(following.end, series.timezone).replace(tzinfo=None)
     google = web_links.google_url(
@@ -65,7 +67,7 @@ def calendar_links(series: Series, sessions: list[Occurrence]) -> CalendarLinks:
         local_start=local_start,
         local_end=local_end,
         tzid=series.timezone,
-        rrule=series.rrule,
+        rrule=series.rrule if recurring else None,
     )
     outlook = (
         web_links.outlook_url(title=title, details=details, start=following.start, end=following.end)
@@ -77,14 +79,14 @@ def calendar_links(series: Series, sessions: list[Occurrence]) -> CalendarLinks:
         google_url=google,
         outlook_url=outlook,
         outlook_start=following.start if following is not None else None,
-        recurring=bool(series.rrule),
+        recurring=recurring,
         share_url=page,
     )
 
 
 @public_bp.app_template_global("meeting_calendar_links")
-def meeting_calendar_links(series: Series, sessions: list[Occurrence]) -> CalendarLinks:
-    return calendar_links(series, sessions)
+def meeting_calendar_links(series: Series, sessions: list[Occurrence], single: bool = False) -> CalendarLinks:
+    return calendar_links(series, sessions, single=single)
 
 
 @public_bp.get("/meetings/<int:series_id>/calendar.ics")

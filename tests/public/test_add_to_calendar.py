@@ -93,3 +93,17 @@ def test_after_signing_up_the_manage_page_offers_the_same_links(app, frozen_now)
     assert "not your join link" in page
     for link in (links["google"], links["outlook"]):
         assert "/j/" not in link and "/manage/" not in link and "budi" not in link.lower()
+
+
+def test_someone_signed_up_for_one_session_gets_that_session_only(app, frozen_now):
+    group = create_group(name="Amsterdam peers", language="en", discreet=False)
+    series = create_series(group, title="Tuesday peers", language="en")
+    first = min(series.occurrences, key=lambda o: o.start)
+    second = sorted(series.occurrences, key=lambda o: o.start)[1]
+    manage = join_up(
+        app.test_client(), series, "ana@example.org", "Ana", scope="occurrence", occurrence_id=str(second.id)
+    )
+    page = app.test_client().get(manage, headers=ENGLISH).get_data(as_text=True)
+    google = parse_qs(urlsplit(_links(page)["google"]).query)
+    assert "recur" not in google and google["dates"][0].startswith(f"{second.start:%Y%m%d}")
+    assert first.start != second.start
