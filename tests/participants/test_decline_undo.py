@@ -82,3 +82,17 @@ def test_decline_suggests_the_same_topic_in_the_persons_language(app, organizer,
     assert "Open mood circle" in mail.body_text
     assert "Open recovery circle" not in mail.body_text and "Stemming" not in mail.body_text
     assert "topic=depression" in mail.body_text and "language=en" in mail.body_text
+
+
+def test_removal_is_asked_once(app, group, organizer, frozen_now):
+    series = one_off(group, title="Open evening")
+    join_up(app.test_client(), series, "sky@example.org", "Sky")
+    client = staff_client(app, organizer)
+    path = f"/organizer/rsvps/{rsvp_of('sky@example.org').id}/remove"
+    ask = client.post(path, data={"occurrence_id": "1"}, headers=ENGLISH).get_data(as_text=True)
+    assert "Remove Sky from “Open evening”?" in ask and 'name="occurrence_id" value="1"' in ask
+    db.session.expire_all()
+    assert rsvp_of("sky@example.org").status == "active"
+    assert client.post(path, data={"confirm": "yes"}).status_code == 303
+    db.session.expire_all()
+    assert rsvp_of("sky@example.org").status == "removed"
