@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -40,6 +40,10 @@ class OutgoingEmail:
     occurrence_id: int | None = None
     participant_id: int | None = None
 
+
+# How long a consequential message (a decline, a cancelled session) is held before it goes out, so the staff
+# member can take the action back and nobody is told anything.
+UNDO_WINDOW = timedelta(minutes=10)
 
 Recheck = Callable[[list[OutboxMessage]], set[int]]
 RECHECKS: dict[str, Recheck] = {}
@@ -136,4 +140,30 @@ def held_until(dedupe_key: str) -> datetime | None:
         sa.select(OutboxMessage.send_after).where(
             OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.status == OutboxStatus.PENDING
         )
+    )
+
+
+def withdraw_held_messages(**filters: object) -> set[int]:
+    """Withdraw every held message matching the filters (e.g. kind, occurrence_id) whose time has not come;
+    returns the participant ids whose message was withdrawn, unsent."""
+    query = sa.update(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.send_after > clock.now()
+    )
+    for name, value in filters.items():
+        query = query.where(getattr(OutboxMessage, name) == value)
+    rows = db.session.execute(query.values(status=OutboxStatus.CANCELLED).returning(OutboxMessage.participant_id))
+    return {participant_id for (participant_id,) in rows if participant_id is not None}
+
+
+def release_held(series_id: int) -> None:
+    """A newer change to the meeting follows: what was held about it goes out now, before the newer messages
+    (calendar updates must arrive in SEQUENCE order), and can no longer be undone."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.series_id == series_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.send_after > clock.now(),
+        )
+        .values(send_after=clock.now())
     )

@@ -6,7 +6,7 @@ RSVP states: awaiting approval → active | declined; any live state → cancell
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -27,7 +27,7 @@ from scheduler.participants.models import (
 from scheduler.participants.tokens import Purpose
 from scheduler.rules import rule_error
 
-UNDO_WINDOW = timedelta(minutes=10)  # how long a decline can be taken back before the person is told
+UNDO_WINDOW = outbox.UNDO_WINDOW  # how long a decline can be taken back before the person is told
 
 
 def approve(rsvp: Rsvp) -> None:
