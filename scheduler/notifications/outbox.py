@@ -156,12 +156,13 @@ def withdraw_held_messages(**filters: object) -> set[int]:
 
 
 def release_held(series_id: int) -> None:
-    """A newer change to the meeting follows: what was held about it goes out now, before the newer messages
-    (calendar updates must arrive in SEQUENCE order), and can no longer be undone."""
+    """A newer change to the meeting follows: the calendar updates held about it go out now, before the newer
+    ones (calendars apply updates in SEQUENCE order), and can no longer be undone."""
     db.session.execute(
         sa.update(OutboxMessage)
         .where(
             OutboxMessage.series_id == series_id,
+            OutboxMessage.calendar.is_not(None),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.send_after > clock.now(),
         )
