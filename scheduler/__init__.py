@@ -51,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from scheduler.notifications.views import reminders_bp
     from scheduler.participants.blueprint import participants_bp
     from scheduler.personal.blueprint import personal_bp
+    from scheduler.public import add_to_calendar, discover  # noqa: F401  (their routes are on public_bp)
     from scheduler.public.feeds import feeds_bp
     from scheduler.public.views import public_bp
     from scheduler.staff.organizer_views import organizer_bp

@@ -16,10 +16,12 @@ import sqlalchemy as sa
 from scheduler import clock
 from scheduler.auth import services as accounts
 from scheduler.auth.models import StaffRole, User
+from scheduler.counseling.models import Attendance, AttendanceStatus
 from scheduler.extensions import db
 from scheduler.meetings import services
 from scheduler.meetings.models import Group, MemberRole, Occurrence, Series, Topic
 from scheduler.meetings.recurrence import RecurrenceRule
+from scheduler.participants.models import Participant, Rsvp, RsvpScope, RsvpStatus, Seat, SeatStatus
 
 DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - documented demo credential
 HELPLINE = "+00 0000 0000 (demo number)"
@@ -46,15 +48,22 @@ USERS = {
 }
 
 CBT_TOPICS = (
-    "Getting to know each other and how CBT works",
-    "Thoughts, feelings and what we do",
-    "Spotting unhelpful thinking patterns",
-    "Small steps: planning activities that lift the mood",
-    "Challenging harsh inner voices",
-    "Sleep, routine and looking after the body",
-    "Asking for help and staying connected",
-    "Looking back, looking ahead: a plan for hard days",
+    "Saling mengenal dan cara kerja CBT",
+    "Pikiran, perasaan, dan apa yang kita lakukan",
+    "Mengenali pola pikir yang tidak membantu",
+    "Langkah kecil: merencanakan kegiatan yang mengangkat suasana hati",
+    "Menantang suara batin yang keras",
+    "Tidur, rutinitas, dan merawat tubuh",
+    "Meminta bantuan dan tetap terhubung",
+    "Melihat ke belakang, melihat ke depan: rencana untuk hari-hari berat",
 )
+DHAKA_TITLE = "মঙ্গলবার সন্ধ্যার দল"
+JAKARTA_TITLE = "Kelompok CBT untuk depresi (8 minggu)"
+JAKARTA_EARLIER_TITLE = "Kelompok CBT untuk depresi (putaran sebelumnya)"
+HISTORY_WEEKS = 16  # how far back the attendance history goes, so the evaluation has months to chart
+# Pseudonyms, as participants often choose them.
+DHAKA_PEOPLE = ("রিনা", "সুমন", "তানিয়া", "রাশেদ", "নাসরিন", "ফারুক", "শিউলি", "জামাল", "মিতু", "আরিফ", "পারভীন", "হাসান")
+JAKARTA_PEOPLE = ("Ayu", "Budi", "Citra", "Dimas", "Eka", "Fajar", "Gita", "Hendra", "Intan", "Joko")
 
 
 def _local_today(tz: str) -> date:
@@ -124,64 +133,81 @@ def _meeting(group: Group, host: User, **values: object) -> Series:
 
 
 def _dhaka(users: dict[str, User]) -> None:
+    host = users["dhaka"]
     group = _group(
         "dhaka-recovery-network",
-        "Dhaka Recovery Network",
+        "ঢাকা রিকভারি নেটওয়ার্ক",
         Topic.ADDICTION,
         "Asia/Dhaka",
         "bn",
-        "A peer-support network for people recovering from drug and alcohol addiction "
-        "in and around Dhaka.\nWe meet online in Bengali. Come as you are: you can listen without speaking.",
-        {users["dhaka"]: MemberRole.ORGANIZER},
+        "ঢাকা ও আশপাশে মাদক ও মদের আসক্তি থেকে সেরে উঠছেন এমন মানুষদের জন্য একটি সহায়তা নেটওয়ার্ক।\n"
+        "আমরা অনলাইনে বাংলায় মিলিত হই। যেমন আছেন তেমনই আসুন: কথা না বলে শুধু শুনতেও পারেন।",
+        {host: MemberRole.ORGANIZER},
     )
     series = _meeting(
         group,
-        users["dhaka"],
-        title="Tuesday evening group",
+        host,
+        title=DHAKA_TITLE,
+        start_date=_local_today("Asia/Dhaka") - timedelta(weeks=HISTORY_WEEKS),  # a few months of history
         start_time=time(20, 0),
         duration_minutes=90,
         rule=RecurrenceRule("weekly", weekdays=(1,)),
-        description="Our weekly meeting for anyone who wants to stop using drugs or alcohol, or to stay "
-        "stopped.\n\nWe share what helped us this week and what was hard. Newcomers are always welcome; "
-        "you do not have to turn on your camera or say anything.",
+        description="যাঁরা মাদক বা মদ ছাড়তে চান, অথবা ছেড়ে থাকতে চান, তাঁদের জন্য আমাদের সাপ্তাহিক সভা।\n\n"
+        "এই সপ্তাহে কী সাহায্য করেছে আর কী কঠিন ছিল, আমরা তা ভাগ করে নিই। নতুনদের সবসময় স্বাগত; "
+        "ক্যামেরা চালু করতে বা কিছু বলতে হবে না।",
     )
     future = [o for o in _sessions(series) if o.start > clock.now()]
     if len(future) >= 3:  # one date falls on a holiday, as happens in real life
-        services.cancel_occurrence(future[2], "Public holiday: we meet again the week after.")
+        services.cancel_occurrence(future[2], "সরকারি ছুটি: পরের সপ্তাহে আবার দেখা হবে।")
+    _attendance_history(series, host, DHAKA_PEOPLE, "bn", "Asia/Dhaka")
 
 
 def _jakarta(users: dict[str, User]) -> None:
     counselor, backup = users["jakarta"], users["jakarta_backup"]
     group = _group(
         "jakarta-depression-support",
-        "Jakarta Depression Support",
+        "Dukungan Depresi Jakarta",
         Topic.DEPRESSION,
         "Asia/Jakarta",
         "id",
-        "Support for people living with depression, in Indonesian, led by licensed counselors.\n"
-        "You are not alone, and feeling better is possible.",
+        "Dukungan bagi orang yang hidup dengan depresi, dalam bahasa Indonesia, dipandu konselor berlisensi.\n"
+        "Anda tidak sendirian, dan merasa lebih baik itu mungkin.",
         {counselor: MemberRole.COUNSELOR, backup: MemberRole.COUNSELOR},
     )
+    cbt = {
+        "kind": "therapist_led",
+        "start_time": time(19, 30),
+        "duration_minutes": 75,
+        "access": "closed",
+        "capacity": 12,
+        "backup_host_id": backup.id,
+        "description": "Delapan sesi mingguan terapi perilaku kognitif (CBT) dalam kelompok kecil dan tertutup, "
+        "paling banyak 12 orang.\n\nKonselor berbicara singkat dengan setiap orang yang ingin bergabung, untuk "
+        "memastikan kelompok ini cocok. Setiap minggu ada topiknya sendiri, dan ada waktu untuk berlatih bersama.",
+    }
     start = _local_today("Asia/Jakarta") + timedelta(days=7)
     series = _meeting(
         group,
         counselor,
-        title="CBT group for depression (8 weeks)",
-        kind="therapist_led",
+        title=JAKARTA_TITLE,
         start_date=start,
-        start_time=time(19, 30),
-        duration_minutes=75,
         rule=RecurrenceRule("weekly", weekdays=(start.weekday(),), count=8),
-        access="closed",
-        capacity=12,
-        backup_host_id=backup.id,
-        description="Eight weekly sessions of cognitive behavioural therapy in a small, closed group of up "
-        "to 12 people.\n\nThe counselor talks briefly with everyone who asks to join, to make sure the group "
-        "is a good fit. Each week has its own topic, and there is time to practise together.",
+        **cbt,
     )
-    for occurrence, topic in zip(_sessions(series), CBT_TOPICS, strict=False):
-        occurrence.topic = topic
+    earlier_start = start - timedelta(weeks=12)  # the previous round: within the evaluation's three months
+    earlier = _meeting(
+        group,
+        counselor,
+        title=JAKARTA_EARLIER_TITLE,
+        start_date=earlier_start,
+        rule=RecurrenceRule("weekly", weekdays=(earlier_start.weekday(),), count=8),
+        **cbt,
+    )
+    for course in (series, earlier):
+        for occurrence, topic in zip(_sessions(course), CBT_TOPICS, strict=False):
+            occurrence.topic = topic
     db.session.flush()
+    _attendance_history(earlier, counselor, JAKARTA_PEOPLE, "id", "Asia/Jakarta")
 
 
 def _amsterdam(users: dict[str, User]) -> None:
@@ -267,6 +293,42 @@ def _webinar(users: dict[str, User]) -> None:
             speaker("Dr. Mahmuda Begum", "speaker", "Senior psychologist", "Lakeside Counselling Centre (demo)"),
         ),
     )
+
+
+def _attendance_history(series: Series, host: User, names: tuple[str, ...], language: str, tz: str) -> None:
+    """Participants of a meeting's past sessions with their seats and marked attendance: newcomers arrive over
+    the weeks, most come most weeks, some send apologies, a few drift away. Deterministic, one flush."""
+    now = clock.now()
+    past = [o for o in _sessions(series) if o.end <= now and not o.is_cancelled]
+    slug = series.group.slug
+    rsvps = [
+        Rsvp(
+            participant=Participant(
+                email=f"demo.{slug}.{i + 1}@example.org",
+                display_name=name,
+                timezone=tz,
+                language=language,
+                confirmed_at=now,
+            ),
+            series=series,
+            status=RsvpStatus.ACTIVE,
+            scope=RsvpScope.SERIES,
+        )
+        for i, name in enumerate(names)
+    ]
+    db.session.add_all(rsvps)
+    db.session.flush()
+    rows: list[object] = []
+    for i, rsvp in enumerate(rsvps):
+        first, last = i % 5, len(past) - (i % 4 == 3) * (2 + i % 3)  # joins late / drifts away
+        for j, occurrence in enumerate(past[first:last], start=first):
+            roll = (i * 7 + j * 3) % 10
+            status = AttendanceStatus.PRESENT if roll < 7 else AttendanceStatus.EXCUSED if roll == 7 else "absent"
+            ids = {"participant_id": rsvp.participant_id, "occurrence_id": occurrence.id}
+            rows.append(Seat(rsvp_id=rsvp.id, status=SeatStatus.CONFIRMED, **ids))
+            rows.append(Attendance(status=status, marked_by_id=host.id, **ids))
+    db.session.add_all(rows)
+    db.session.flush()
 
 
 GROUP_BUILDERS = {

@@ -73,7 +73,7 @@ def test_staff_accounts(loaded):
 
 
 def test_tuesday_evening_group(loaded):
-    series = series_titled("Tuesday evening group")
+    series = series_titled(demo.DHAKA_TITLE)
     assert (series.timezone, series.duration_minutes, series.access, series.language) == (
         "Asia/Dhaka",
         90,
@@ -86,7 +86,7 @@ def test_tuesday_evening_group(loaded):
 
 
 def test_cbt_group_has_eight_closed_sessions_with_hosts(loaded):
-    series = series_titled("CBT group for depression (8 weeks)")
+    series = series_titled(demo.JAKARTA_TITLE)
     assert len(series.occurrences) == 8
     assert (series.kind, series.capacity, series.access, series.timezone) == (
         "therapist_led",
@@ -143,7 +143,8 @@ def test_demo_pages_render(client, loaded):
     webinar_id = db.session.scalar(sa.select(Series.id).where(Series.kind == "webinar"))
     db.session.expunge_all()
     html = client.get("/?days=60").get_data(as_text=True)
-    assert "Tuesday evening group" in html and "Cancelled: Public holiday" in html
+    assert demo.DHAKA_TITLE in html and "Cancelled: সরকারি ছুটি" in html
+    assert "International Recovery Day webinar" in client.get("/events").get_data(as_text=True)
     html = client.get(f"/meetings/{webinar_id}").get_data(as_text=True)
     assert "Moderator" in html and "Psychiatrist" in html
     assert client.get("/groups/jakarta-depression-support").status_code == 200
@@ -152,3 +153,26 @@ def test_demo_pages_render(client, loaded):
 def test_cli_command(runner, app, frozen_now):
     assert "Demo data loaded." in runner.invoke(args=["demo", "load"]).output
     assert "Demo data already present." in runner.invoke(args=["demo", "load"]).output
+
+
+def test_groups_speak_their_own_language(loaded):
+    groups = {g.slug: g for g in db.session.scalars(sa.select(Group))}
+    bengali = range(0x0980, 0x0A00)
+    dhaka = groups["dhaka-recovery-network"]
+    for text in (dhaka.name, dhaka.description, series_titled(demo.DHAKA_TITLE).description):
+        assert any(ord(c) in bengali for c in text), text
+    jakarta = series_titled(demo.JAKARTA_TITLE)
+    assert "Dukungan" in groups["jakarta-depression-support"].name and "kelompok" in jakarta.description
+    assert [o.topic for o in jakarta.occurrences] == list(demo.CBT_TOPICS)
+
+
+def test_months_of_attendance_give_the_evaluation_real_numbers(loaded):
+    from scheduler.counseling import evaluation
+
+    for slug in ("dhaka-recovery-network", "jakarta-depression-support"):
+        group = db.session.scalars(sa.select(Group).where(Group.slug == slug)).one()
+        result = evaluation.evaluate(evaluation.Scope.of_group(group), *evaluation.default_period(group.timezone))
+        assert result.sessions_held.value >= 8 and not result.attended.suppressed, slug
+        assert 0.5 < result.attendance_rate.value < 0.95
+        charted = [week for week in result.weeks if week.sessions_held.value]
+        assert len(charted) >= 8 and any(not week.attended.suppressed for week in charted)

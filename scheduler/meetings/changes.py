@@ -29,6 +29,7 @@ class CalendarChange(StrEnum):
     SCHEDULE = "schedule_changed"
     SESSION_MOVED = "session_moved"
     SESSION_CANCELLED = "session_cancelled"
+    SESSION_RESTORED = "session_restored"  # the whole object again, unless the cancellation was never sent
     MEETING_CANCELLED = "meeting_cancelled"
 
 

@@ -267,7 +267,7 @@ def restore_occurrence(occurrence: Occurrence) -> None:
     occurrence.status = OccurrenceStatus.SCHEDULED
     occurrence.cancel_reason = None
     changes.changed(
-        occurrence.series, "session restored", calendar=changes.CalendarChange.SCHEDULE, occurrence=occurrence
+        occurrence.series, "session restored", calendar=changes.CalendarChange.SESSION_RESTORED, occurrence=occurrence
     )
 
 

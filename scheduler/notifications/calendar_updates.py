@@ -7,7 +7,8 @@ or a single event when they chose "only this session". Emails go through the out
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings.changes import CalendarChange, Change
 from scheduler.meetings.models import Occurrence, Series
+from scheduler.notifications import outbox
 from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, send
 from scheduler.participants import links
 from scheduler.participants.models import Rsvp, RsvpScope, RsvpStatus
@@ -67,10 +69,13 @@ def _send(kind: str, key: str, rsvp: Rsvp, *, join_link: bool, calendar: Calenda
     )
 
 
-def schedule_changed(series: Series) -> None:
-    """Times, days or the rule changed, or a session was restored: a fresh REQUEST with everything."""
+def schedule_changed(series: Series, *, told_nothing: Collection[int] = ()) -> None:
+    """Times, days or the rule changed, or a session was restored: a fresh REQUEST with everything (not to
+    `told_nothing`, the participants whose calendar never heard of the change being undone)."""
     upcoming = _next_sessions(series)
     for rsvp in _signed_up(series):
+        if rsvp.participant_id in told_nothing:
+            continue
         _send(
             "schedule_changed",
             _key("schedule_changed", series, rsvp),
@@ -81,7 +86,9 @@ def schedule_changed(series: Series) -> None:
         )
 
 
-def _session_changed(kind: str, occurrence: Occurrence, calendar: CalendarPart, **context: Any) -> None:
+def _session_changed(
+    kind: str, occurrence: Occurrence, calendar: CalendarPart, *, send_after: datetime | None = None, **context: Any
+) -> None:
     """To everyone whose calendar holds this session: the series' holders and those of only this session."""
     series = occurrence.series
     for rsvp in _signed_up(series):
@@ -94,6 +101,7 @@ def _session_changed(kind: str, occurrence: Occurrence, calendar: CalendarPart, 
                 calendar=calendar,
                 occurrence=occurrence,
                 context=context,
+                send_after=send_after,
             )
 
 
@@ -102,10 +110,22 @@ def session_moved(occurrence: Occurrence, old_start: object) -> None:
 
 
 def session_cancelled(occurrence: Occurrence) -> None:
+    """Held for UNDO_WINDOW: restoring the session meanwhile withdraws it and nobody is told anything."""
     reason = occurrence.cancel_reason
     _session_changed(
-        "session_cancelled", occurrence, CalendarPart("cancel_session", occurrence, reason or ""), reason=reason
+        "session_cancelled",
+        occurrence,
+        CalendarPart("cancel_session", occurrence, reason or ""),
+        send_after=clock.now() + outbox.UNDO_WINDOW,
+        reason=reason,
     )
+
+
+def session_restored(occurrence: Occurrence) -> None:
+    """Within the window the held cancellations are withdrawn; whoever was told gets the whole object again."""
+    told_nothing = outbox.withdraw_held_messages(kind="session_cancelled", occurrence_id=occurrence.id)
+    outbox.release_held(occurrence.series_id)
+    schedule_changed(occurrence.series, told_nothing=told_nothing)
 
 
 def meeting_cancelled(series: Series, reason: str) -> None:
@@ -134,6 +154,11 @@ def left(rsvp: Rsvp) -> None:
 
 def follow_change(change: Change) -> None:
     """Participants' calendars follow a meeting change (`meetings.changes`)."""
+    if change.calendar == CalendarChange.SESSION_RESTORED and change.occurrence is not None:
+        session_restored(change.occurrence)
+        return
+    if change.calendar is not None:
+        outbox.release_held(change.series.id)  # held messages go first: calendars apply updates in order
     if change.calendar == CalendarChange.SCHEDULE:
         schedule_changed(change.series)
     elif change.calendar == CalendarChange.SESSION_MOVED and change.occurrence is not None:

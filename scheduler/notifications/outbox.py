@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -41,6 +41,10 @@ class OutgoingEmail:
     participant_id: int | None = None
     channel: str = "email"  # another channel: the address is the person's verified contact, found when sending
 
+
+# How long a consequential message (a decline, a cancelled session) is held before it goes out, so the staff
+# member can take the action back and nobody is told anything.
+UNDO_WINDOW = timedelta(minutes=10)
 
 Recheck = Callable[[list[OutboxMessage]], set[int]]
 RECHECKS: dict[str, Recheck] = {}
@@ -123,4 +127,55 @@ def forget(participant_id: int, email: str) -> None:
         sa.delete(OutboxMessage)
         .where(sa.or_(OutboxMessage.participant_id == participant_id, OutboxMessage.recipient_email == email))
         .execution_options(synchronize_session=False)
+    )
+
+
+def withdraw_held(dedupe_key: str) -> bool:
+    """Withdraw a message that is still held back (queued with a later `send_after` that has not come yet):
+    True if it was withdrawn, False if it is gone, sent or due (too late to take back)."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key == dedupe_key,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.send_after > clock.now(),
+        )
+        .values(status=OutboxStatus.CANCELLED)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def held_until(dedupe_key: str) -> datetime | None:
+    """When a queued, unsent message is due (None if there is none)."""
+    return db.session.scalar(
+        sa.select(OutboxMessage.send_after).where(
+            OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.status == OutboxStatus.PENDING
+        )
+    )
+
+
+def withdraw_held_messages(**filters: object) -> set[int]:
+    """Withdraw every held message matching the filters (e.g. kind, occurrence_id) whose time has not come;
+    returns the participant ids whose message was withdrawn, unsent."""
+    query = sa.update(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.send_after > clock.now()
+    )
+    for name, value in filters.items():
+        query = query.where(getattr(OutboxMessage, name) == value)
+    rows = db.session.execute(query.values(status=OutboxStatus.CANCELLED).returning(OutboxMessage.participant_id))
+    return {participant_id for (participant_id,) in rows if participant_id is not None}
+
+
+def release_held(series_id: int) -> None:
+    """A newer change to the meeting follows: the calendar updates held about it go out now, before the newer
+    ones (calendars apply updates in SEQUENCE order), and can no longer be undone."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.series_id == series_id,
+            OutboxMessage.calendar.is_not(None),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.send_after > clock.now(),
+        )
+        .values(send_after=clock.now())
     )

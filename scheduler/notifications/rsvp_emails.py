@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -14,8 +16,9 @@ from scheduler.extensions import db
 from scheduler.meetings.models import Access, Group, Occurrence, Series, SeriesStatus, Visibility
 from scheduler.notifications import calendar_updates, outbox
 from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, send
+from scheduler.notifications.models import OutboxMessage, OutboxStatus
 from scheduler.participants import links
-from scheduler.participants.models import UPCOMING, Rsvp, Seat
+from scheduler.participants.models import UPCOMING, Participant, Rsvp, RsvpStatus, Seat
 from scheduler.participants.tokens import Purpose
 
 # (discreet subject, subject naming the meeting)
@@ -80,19 +83,43 @@ def awaiting_approval(rsvp: Rsvp) -> None:
     _send("rsvp_awaiting", f"rsvp_awaiting:{rsvp.id}:v{rsvp.version}", rsvp)
 
 
-def declined(rsvp: Rsvp) -> None:
-    key = f"rsvp_declined:{rsvp.id}:v{rsvp.version}"
-    others = db.session.scalars(
-        sa.select(Series)
-        .join(Group, Group.id == Series.group_id)
-        .where(Series.status == SeriesStatus.PUBLISHED, Series.access == Access.OPEN, Series.id != rsvp.series_id)
-        .where(Group.visibility == Visibility.PUBLIC)
-        .order_by(sa.case((Series.language == rsvp.participant.language, 0), else_=1), Series.title)
-        .limit(5)
-    ).all()
-    suggestions = [(s.title, links.absolute_url("public.meeting", series_id=s.id)) for s in others]
-    context = {"suggestions": suggestions, "schedule_url": links.absolute_url("public.schedule")}
-    _send("rsvp_declined", key, rsvp, context=context)
+def declined_key(rsvp: Rsvp) -> str:
+    return f"rsvp_declined:{rsvp.id}:v{rsvp.version}"
+
+
+def declined(rsvp: Rsvp, *, send_after: datetime | None = None) -> None:
+    topic, language = rsvp.series.group.topic, rsvp.participant.language
+    context = {
+        "suggestions": [
+            (s.title, links.absolute_url("public.meeting", series_id=s.id)) for s in suggestions(rsvp, topic, language)
+        ],
+        "schedule_url": links.absolute_url("public.schedule", topic=topic, language=language),
+    }
+    _send("rsvp_declined", declined_key(rsvp), rsvp, context=context, send_after=send_after)
+
+
+def withdraw_declined(rsvp: Rsvp) -> bool:
+    return outbox.withdraw_held(declined_key(rsvp))
+
+
+def declined_held_until(rsvp: Rsvp) -> datetime | None:
+    return outbox.held_until(declined_key(rsvp))
+
+
+def suggestions(rsvp: Rsvp, topic: str, language: str, limit: int = 5) -> list[Series]:
+    """Open meetings for someone whose request was declined: on the same topic as the group they asked to join
+    and in their own language (a depression-group applicant is not sent to addiction meetings in another
+    language). None fit: the mail links the schedule filtered the same way."""
+    return list(
+        db.session.scalars(
+            sa.select(Series)
+            .join(Group, Group.id == Series.group_id)
+            .where(Series.status == SeriesStatus.PUBLISHED, Series.access == Access.OPEN, Series.id != rsvp.series_id)
+            .where(Group.visibility == Visibility.PUBLIC, Group.topic == topic, Series.language == language)
+            .order_by(Series.title, Series.id)
+            .limit(limit)
+        )
+    )
 
 
 def waitlist_offer(seat: Seat) -> None:
@@ -116,3 +143,28 @@ def left(rsvp: Rsvp) -> None:
     rsvp.series.sequence += 1  # the CANCEL is newer than every REQUEST this person got
     calendar_updates.left(rsvp)
     rsvp.series.sequence += 1  # and a REQUEST after a re-join is newer than that CANCEL
+
+
+def declines_held(series: Series) -> list[tuple[Rsvp, Participant, datetime]]:
+    """Requests declined so recently that the email is still held back: each with the time it goes out."""
+    rows = db.session.execute(
+        sa.select(Rsvp, Participant, OutboxMessage.send_after)
+        .join(Participant, Participant.id == Rsvp.participant_id)
+        .join(
+            OutboxMessage,
+            sa.and_(
+                OutboxMessage.participant_id == Rsvp.participant_id,
+                OutboxMessage.series_id == Rsvp.series_id,
+                OutboxMessage.kind == "rsvp_declined",
+            ),
+        )
+        .where(
+            Rsvp.series_id == series.id,
+            Rsvp.status == RsvpStatus.DECLINED,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.send_after > clock.now(),
+        )
+        .order_by(Rsvp.updated_at, Rsvp.id)
+        .limit(50)
+    ).all()
+    return [(rsvp, person, due) for rsvp, person, due in rows]

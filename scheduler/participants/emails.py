@@ -8,10 +8,12 @@ inside the caller's transaction, exactly as a direct call would.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from scheduler.participants.models import Rsvp, Seat
+    from scheduler.meetings.models import Series
+    from scheduler.participants.models import Participant, Rsvp, Seat
 
 
 class Writer(Protocol):
@@ -19,7 +21,10 @@ class Writer(Protocol):
     def already_signed_up(self, rsvp: Rsvp) -> None: ...
     def welcome(self, rsvp: Rsvp, *, approved: bool) -> None: ...
     def awaiting_approval(self, rsvp: Rsvp) -> None: ...
-    def declined(self, rsvp: Rsvp) -> None: ...
+    def declined(self, rsvp: Rsvp, *, send_after: datetime | None = None) -> None: ...
+    def withdraw_declined(self, rsvp: Rsvp) -> bool: ...
+    def declined_held_until(self, rsvp: Rsvp) -> datetime | None: ...
+    def declines_held(self, series: Series) -> list[tuple[Rsvp, Participant, datetime]]: ...
     def waitlist_offer(self, seat: Seat) -> None: ...
     def offer_lapsed(self, seat: Seat) -> None: ...
     def left(self, rsvp: Rsvp) -> None: ...
@@ -55,8 +60,24 @@ def awaiting_approval(rsvp: Rsvp) -> None:
     _written().awaiting_approval(rsvp)
 
 
-def declined(rsvp: Rsvp) -> None:
-    _written().declined(rsvp)
+def declined(rsvp: Rsvp, *, send_after: datetime | None = None) -> None:
+    """The kind decline; `send_after` holds it back while the host may still undo the decision."""
+    _written().declined(rsvp, send_after=send_after)
+
+
+def withdraw_declined(rsvp: Rsvp) -> bool:
+    """Takes back the decline email if it is still held: False once it is sent or due (too late to undo)."""
+    return _written().withdraw_declined(rsvp)
+
+
+def declined_held_until(rsvp: Rsvp) -> datetime | None:
+    """When the held decline email goes out (None when there is none left to hold)."""
+    return _written().declined_held_until(rsvp)
+
+
+def declines_held(series: Series) -> list[tuple[Rsvp, Participant, datetime]]:
+    """Requests declined so recently that their email is still held back (can be undone), with when it goes."""
+    return _written().declines_held(series)
 
 
 def waitlist_offer(seat: Seat) -> None:

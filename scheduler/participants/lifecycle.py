@@ -6,9 +6,12 @@ RSVP states: awaiting approval → active | declined; any live state → cancell
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings.models import Series
 from scheduler.participants import emails, links
@@ -23,6 +26,8 @@ from scheduler.participants.models import (
 from scheduler.participants.tokens import Purpose
 from scheduler.rules import rule_error
 
+UNDO_WINDOW = timedelta(minutes=10)  # how long a decline can be taken back before the person is told
+
 
 def approve(rsvp: Rsvp) -> None:
     if not advance(rsvp, (RsvpStatus.AWAITING_APPROVAL,), RsvpStatus.ACTIVE):
@@ -32,10 +37,30 @@ def approve(rsvp: Rsvp) -> None:
 
 
 def decline(rsvp: Rsvp) -> None:
+    """Decline a request; the kind email waits UNDO_WINDOW, so the host can take the decision back meanwhile."""
     if not advance(rsvp, (RsvpStatus.AWAITING_APPROVAL,), RsvpStatus.DECLINED):
         raise rule_error("rsvp", _l("This request was already answered."))
     links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
-    emails.declined(rsvp)
+    emails.declined(rsvp, send_after=clock.now() + UNDO_WINDOW)
+
+
+def undo_decline(rsvp: Rsvp) -> None:
+    """Within UNDO_WINDOW: the request awaits an answer again and the held email is withdrawn, unsent."""
+    if rsvp.status != RsvpStatus.DECLINED or not emails.withdraw_declined(rsvp):
+        raise rule_error(
+            "rsvp",
+            _l("It is too late to undo this: the person has already been told. You can write to them directly."),
+        )
+    if not advance(rsvp, (RsvpStatus.DECLINED,), RsvpStatus.AWAITING_APPROVAL):
+        raise rule_error("rsvp", _l("This request was already answered."))
+
+
+def undo_deadline(rsvp: Rsvp) -> datetime | None:
+    """Until when the decline of this request can still be undone (None: it cannot)."""
+    if rsvp.status != RsvpStatus.DECLINED:
+        return None
+    held = emails.declined_held_until(rsvp)
+    return held if held is not None and held > clock.now() else None
 
 
 def end(rsvp: Rsvp, status: RsvpStatus) -> None:

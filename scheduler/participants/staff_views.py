@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from scheduler.inputs import bounded_id
 from scheduler.meetings import permissions
 from scheduler.meetings.models import Occurrence, Series
-from scheduler.participants import allocation, lifecycle, queries
+from scheduler.participants import allocation, emails, lifecycle, queries
 from scheduler.participants.models import Rsvp
 from scheduler.participants.queries import RosterLevel
 from scheduler.web import authorized, transact
@@ -33,6 +33,7 @@ def series_people(series_id: int) -> str:
         level=level,
         RosterLevel=RosterLevel,
         requests=queries.requests_awaiting(series) if level >= RosterLevel.NAMES else [],
+        to_undo=emails.declines_held(series) if level >= RosterLevel.NAMES else [],
         questions=queries.questions(series) if level >= RosterLevel.NAMES else [],
         can_act=level >= RosterLevel.NAMES and permissions.can_edit_series(current_user, series),
         approval=allocation.needs_approval(series),
@@ -58,22 +59,49 @@ def occurrence_people(occurrence_id: int) -> str:
 
 DONE = {
     "approve": _l("The request is accepted and the person is told."),
-    "decline": _l("The request is declined; the person is told kindly."),
+    "decline": _l("The request is declined. The person is told kindly in 10 minutes; until then you can undo it."),
     "remove": _l("The person is removed and their links no longer work."),
+    "undo": _l("Undone: the request waits for your answer again and no email was sent."),
+}
+SERVICES = {
+    "approve": lifecycle.approve,
+    "decline": lifecycle.decline,
+    "remove": lifecycle.remove,
+    "undo": lifecycle.undo_decline,
+}
+# Consequential actions are asked once: the first POST shows what will happen, the confirmed one does it.
+ASK_FIRST = {
+    "decline": _l(
+        "Decline the request of %(name)s for “%(title)s”? "
+        "They will get a kind email in 10 minutes; until then you can undo."
+    ),
+    "remove": _l(
+        "Remove %(name)s from “%(title)s”? Their seats are freed, their links stop working and they are told."
+    ),
 }
 
 
 @login_required
-def rsvp_action(rsvp_id: int, action: str) -> Response:
+def rsvp_action(rsvp_id: int, action: str) -> Response | str:
     rsvp = authorized(Rsvp, rsvp_id, lambda user, rsvp: permissions.can_view_series(user, rsvp.series))
     series = rsvp.series
     if queries.roster_level(current_user, series.group) < RosterLevel.NAMES:
         abort(403)
     if not permissions.can_edit_series(current_user, series):
         abort(403)
-    service = {"approve": lifecycle.approve, "decline": lifecycle.decline, "remove": lifecycle.remove}.get(action)
+    service = SERVICES.get(action)
     if service is None:
         abort(404)
+    if action in ASK_FIRST and request.form.get("confirm") != "yes":
+        question = ASK_FIRST[action] % {"name": rsvp.participant.display_name, "title": series.title}
+        return render_template(
+            "organizer/confirm_rsvp_action.html",
+            rsvp=rsvp,
+            series=series,
+            action=action,
+            question=question,
+            occurrence_id=request.form.get("occurrence_id", type=bounded_id),
+        )
     transact(lambda: service(rsvp), done=str(DONE[action]))
     back = request.form.get("occurrence_id", type=bounded_id)
     if back:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from scheduler.personal import channels, feeds, settings, views
+from scheduler.personal import calendar_links, channels, feeds, settings, views
 from scheduler.web import private_headers
 
 personal_bp = Blueprint("personal", __name__)
@@ -41,3 +41,4 @@ for rule, handler, methods in _ROUTES:
     personal_bp.add_url_rule(rule, view_func=handler, methods=methods)
 
 personal_bp.after_request(private_headers)
+personal_bp.add_app_template_global(calendar_links.signed_up_calendar_links)

@@ -24,7 +24,7 @@ def _page_cache() -> OrderedDict[str, str]:
     return current_app.extensions.setdefault("public_schedule_pages", OrderedDict())
 
 
-def _page_etag(now: datetime, *parts: str) -> tuple[str, datetime] | None:
+def page_etag(now: datetime, *parts: str) -> tuple[str, datetime] | None:
     """A public page's version for anonymous visitors: the change counter, the minute (sessions end as time
     passes), the visitor's zone, the query and `parts` (what else picks the language or the content).
     None when the page is personal (signed in, or messages to show)."""
@@ -54,7 +54,7 @@ def _conditional(body: str | None, etag: str, modified: datetime) -> Response:
     return response
 
 
-def _cached_page(tagged: tuple[str, datetime] | None, build: Callable[[], str]) -> Response | str:
+def cached_page(tagged: tuple[str, datetime] | None, build: Callable[[], str]) -> Response | str:
     """304 when the visitor has this version, else the page rendered once per version and kept (LRU)."""
     if tagged is None:
         return build()

@@ -12,7 +12,15 @@ import sqlalchemy.orm as so
 
 from scheduler import clock
 from scheduler.extensions import db
-from scheduler.meetings.models import Group, Occurrence, OccurrenceStatus, Series, SeriesStatus, Visibility
+from scheduler.meetings.models import (
+    Group,
+    Occurrence,
+    OccurrenceStatus,
+    Series,
+    SeriesKind,
+    SeriesStatus,
+    Visibility,
+)
 from scheduler.meetings.services import MAX_DURATION_MINUTES
 
 DEFAULT_DAYS = 14
@@ -131,3 +139,113 @@ def next_starts(series_ids: Sequence[int], now: datetime | None = None) -> dict[
         .group_by(Occurrence.series_id)
     )
     return {series_id: start for series_id, start in rows}
+
+
+SOON = timedelta(hours=2)  # "starting soon": sessions in progress or starting within this time
+SEARCH_MAX = 80  # characters of a search; longer input is cut
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """Filters of the upcoming-events list and the "now" page; `text` is the search, already normalized."""
+
+    text: str | None = None
+    topic: str | None = None
+    language: str | None = None
+    kind: str | None = None
+
+
+def normalize_search(raw: str) -> str:
+    """What a search is matched with: case-folded, spaces collapsed, cut to SEARCH_MAX characters."""
+    return " ".join(raw.split())[:SEARCH_MAX].casefold()
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _matches(text: str) -> sa.ColumnElement[bool]:
+    """Case-insensitive match on the meeting's title or its group's name; lower() on both databases (PostgreSQL
+    folds every script; SQLite only ASCII, which covers Indonesian and almost all Dutch; Bengali has no case)."""
+    pattern = _like_pattern(text)
+    return sa.or_(
+        sa.func.lower(Series.title).like(pattern, escape="\\"),
+        sa.func.lower(Group.name).like(pattern, escape="\\"),
+    )
+
+
+def _filtered(query: sa.Select, filters: EventFilters, now: datetime) -> sa.Select:
+    query = query.where(Series.status == SeriesStatus.PUBLISHED, Group.visibility == Visibility.PUBLIC, not_ended(now))
+    if filters.text:
+        query = query.where(_matches(filters.text))
+    if filters.topic:
+        query = query.where(Group.topic == filters.topic)
+    if filters.language:
+        query = query.where(Series.language == filters.language)
+    if filters.kind:
+        query = query.where(Series.kind == filters.kind)
+    return query
+
+
+def _public_sessions(filters: EventFilters, now: datetime) -> sa.Select[tuple[Occurrence]]:
+    query = (
+        sa.select(Occurrence)
+        .join(Occurrence.series)
+        .join(Series.group)
+        .options(so.contains_eager(Occurrence.series).contains_eager(Series.group))
+        .order_by(Occurrence.start, Occurrence.id)
+    )
+    return _filtered(query, filters, now)
+
+
+def _next_session_of_each(filters: EventFilters, now: datetime) -> sa.Select[tuple[Occurrence]]:
+    """One row per matching meeting, its next session that is not cancelled (a weekly meeting does not fill
+    the page with its own weeks): the matching meetings first, then their next start on (series_id, start)."""
+    next_start = _filtered(
+        sa.select(Occurrence.series_id, sa.func.min(Occurrence.start).label("start"))
+        .join(Occurrence.series)
+        .join(Series.group)
+        .where(Occurrence.status != OccurrenceStatus.CANCELLED)
+        .group_by(Occurrence.series_id),
+        filters,
+        now,
+    ).subquery()
+    return (
+        sa.select(Occurrence)
+        .join(
+            next_start,
+            sa.and_(Occurrence.series_id == next_start.c.series_id, Occurrence.start == next_start.c.start),
+        )
+        .join(Occurrence.series)
+        .join(Series.group)
+        .options(so.contains_eager(Occurrence.series).contains_eager(Series.group))
+        .order_by(Occurrence.start, Occurrence.id)
+    )
+
+
+def _page(query: sa.Select[tuple[Occurrence]], page: int, size: int) -> SchedulePage:
+    rows = db.session.scalars(query.offset((page - 1) * size).limit(size + 1)).unique().all()
+    return SchedulePage(occurrences=rows[:size], has_more=len(rows) > size)
+
+
+def upcoming_events(
+    filters: EventFilters, *, page: int = 1, size: int = PAGE_SIZE, now: datetime | None = None
+) -> SchedulePage:
+    """Sessions of webinars and one-off meetings at any distance (the schedule stops at MAX_DAYS), in start
+    order, read along the index on `start` and stopping after one page; with a search, the next session of
+    every meeting that matches it. One statement either way."""
+    now = now or clock.now()
+    if filters.text:
+        return _page(_next_session_of_each(filters, now), page, size)
+    query = _public_sessions(filters, now).where(sa.or_(Series.rrule.is_(None), Series.kind == SeriesKind.WEBINAR))
+    return _page(query, page, size)
+
+
+def starting_soon(filters: EventFilters, *, size: int = PAGE_SIZE, now: datetime | None = None) -> SchedulePage:
+    """Sessions in progress or starting within SOON, in start order: one statement."""
+    now = now or clock.now()
+    query = _public_sessions(filters, now).where(
+        Occurrence.start < now + SOON, Occurrence.status != OccurrenceStatus.CANCELLED
+    )
+    return _page(query, 1, size)

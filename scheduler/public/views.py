@@ -26,7 +26,7 @@ from scheduler.locales import LANGUAGE_NAMES
 from scheduler.meetings import published, recurrence
 from scheduler.meetings.models import Series, SeriesKind, SpeakerRole, Topic
 from scheduler.public import queries
-from scheduler.public.page_cache import _cached_page, _page_etag
+from scheduler.public.page_cache import cached_page, page_etag
 
 public_bp = Blueprint("public", __name__)
 
@@ -285,7 +285,7 @@ def _helpers() -> dict[str, object]:
 @public_bp.get("/")
 def schedule() -> Response | str:
     now = clock.now()
-    return _cached_page(_page_etag(now, "schedule", _locale()), lambda: _render_schedule(now))
+    return cached_page(page_etag(now, "schedule", _locale()), lambda: _render_schedule(now))
 
 
 def _render_schedule(now: datetime) -> str:
@@ -325,8 +325,8 @@ def _render_schedule(now: datetime) -> str:
 def meeting(series_id: int) -> Response | str:
     # The language may follow the group's, so the key holds what picks it rather than the resolved language.
     language_inputs = (request.cookies.get(LANG_COOKIE, ""), request.headers.get("Accept-Language", ""))
-    tagged = _page_etag(clock.now(), "meeting", str(series_id), *language_inputs)
-    return _cached_page(tagged, lambda: _render_meeting(series_id))
+    tagged = page_etag(clock.now(), "meeting", str(series_id), *language_inputs)
+    return cached_page(tagged, lambda: _render_meeting(series_id))
 
 
 def _render_meeting(series_id: int) -> str:

@@ -257,7 +257,13 @@ def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit() and (
         transact(lambda: services.cancel_occurrence(occurrence, form.reason.data or ""), form) is not FAILED
     ):
-        flash(_("The session is cancelled."), "success")
+        flash(
+            _(
+                "The session is cancelled. Participants are told in 10 minutes; "
+                "restoring it before then takes it back without telling anyone."
+            ),
+            "success",
+        )
         return redirect(url_for(".series_detail", series_id=occurrence.series_id))
     status = 400 if form.errors else 200
     return render_template(

@@ -32,3 +32,17 @@
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 350); });
   form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(refresh, 150); });
 })();
+
+// "Share" on a meeting: the phone's own share sheet where there is one; the link stays selectable anyway.
+(function () {
+  "use strict";
+  if (!navigator.share) return;
+  document.querySelectorAll("button[data-share-button]").forEach(function (button) {
+    var input = button.parentNode.querySelector("input[data-share-title]");
+    if (!input) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.share({ title: input.dataset.shareTitle, url: input.value }).catch(function () {});
+    });
+  });
+})();

@@ -78,7 +78,8 @@ def test_removal_revokes_the_links_and_passes_the_seat_on(app, group, organizer)
     assert pending_before > 0
     client = staff_client(app, organizer)
     response = client.post(
-        f"/organizer/rsvps/{rsvp_of('sky@example.org').id}/remove", data={"occurrence_id": occurrence.id}
+        f"/organizer/rsvps/{rsvp_of('sky@example.org').id}/remove",
+        data={"occurrence_id": occurrence.id, "confirm": "yes"},
     )
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/occurrences/{occurrence.id}/people")
     assert rsvp_of("sky@example.org").status == "removed"
@@ -114,7 +115,8 @@ def test_closed_groups_approve_or_decline_requests_kindly(app, group, organizer)
     assert "My doctor suggested this group" in page and "Ana" in page and "ana@example.org" in page
     for email, action in (("ana@example.org", "approve"), ("budi@example.org", "approve")):
         assert client.post(f"/organizer/rsvps/{rsvp_of(email).id}/{action}").status_code == 303
-    assert client.post(f"/organizer/rsvps/{rsvp_of('citra@example.org').id}/decline").status_code == 303
+    decline = f"/organizer/rsvps/{rsvp_of('citra@example.org').id}/decline"
+    assert client.post(decline, data={"confirm": "yes"}).status_code == 303
     again = client.post(f"/organizer/rsvps/{rsvp_of('citra@example.org').id}/approve", headers=ENGLISH)
     assert again.status_code == 303  # already answered: a message, no change
     assert rsvp_of("citra@example.org").status == "declined"

@@ -58,6 +58,8 @@ def test_hot_queries_use_indexes_with_a_long_history(app, client, frozen_now):
         assert client.get("/?weekday=2&page=2").status_code == 200
         assert client.get(f"/meetings/{series.id}").status_code == 200
         assert client.get(f"/groups/{group.slug}").status_code == 200
+        for path in ("/events", "/events?q=meeting%201&language=en", "/now", f"/meetings/{series.id}/calendar.ics"):
+            assert client.get(path).status_code == 200, path
         response = client.post(f"/meetings/{series.id}/rsvp", data=form("plan@example.org"))
         assert response.status_code == 302
     finally:
