@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from scheduler.api.problems import is_api_request, problem
 from scheduler.extensions import db
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ def _database_unavailable(error: Exception) -> Response:
     except sa_exc.SQLAlchemyError:
         db.session.remove()
     message = _("The service is busy for a moment. Nothing was changed. Please try again in a few seconds.")
+    if is_api_request():
+        return problem(503, message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     try:
         body = render_template("errors/error.html", code=503, message=message)
     except sa_exc.SQLAlchemyError:  # the page itself needed the database
@@ -59,6 +62,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        if is_api_request():  # the API answers problem+json, also for unknown paths and methods
+            headers = {k: v for k, v in error.get_headers() if k.lower() == "allow" or k.lower() == "retry-after"}
+            return problem(error.code or 500, headers=headers)
         messages = {
             400: _("Something in the request was not right. Please check and try again."),
             403: _("You do not have access to this page."),

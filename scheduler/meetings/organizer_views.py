@@ -15,14 +15,15 @@ from werkzeug.wrappers import Response
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.integrations.room_panel import video_room_panel
+from scheduler.meetings import embed_origins, permissions, services
 from scheduler.meetings import groups as group_service
-from scheduler.meetings import permissions, services
 from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
 from scheduler.meetings.occurrences import changed_sessions
 from scheduler.meetings.series_form import SeriesForm
 from scheduler.notifications import sender
 from scheduler.participants import queries as participant_queries
+from scheduler.participants.links import absolute_url
 from scheduler.rules import RuleError
 from scheduler.web import FAILED, authorized, transact
 
@@ -97,6 +98,7 @@ def _group_input(form: GroupForm) -> group_service.GroupInput:
         visibility=form.visibility.data or "public",
         discreet=bool(form.discreet.data),
         helpline=form.helpline.data,
+        embed_origins=form.embed_origins.data or "",
     )
 
 
@@ -112,6 +114,9 @@ def group_detail(group_id: int) -> str:
         can_manage=permissions.can_manage_group(current_user, group),
         can_edit=permissions.can_edit_meetings(current_user, group),
         failed_emails=sender.failed_for_group(group.id),
+        embed_url=absolute_url("embed.group_page", slug=group.slug),
+        fragment_url=absolute_url("embed.group_fragment", slug=group.slug),
+        embed_origins=embed_origins.stored(group.embed_origins),
     )
 
 
