@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import Series
 from scheduler.meetings.services import SeriesInput, SpeakerInput
@@ -48,7 +50,8 @@ def as_it_is(series: Series) -> SeriesInput:
     try:
         rule = recurrence.from_rrule(series.rrule, series.local_start, series.timezone)
     except recurrence.RecurrenceError as error:
-        raise RuleError({"recurrence": ["This meeting's repeat rule can only be changed on its page."]}) from error
+        message = _l("This meeting's repeat rule can only be changed on its page.")
+        raise RuleError({"recurrence": [str(message)]}) from error
     offsets = series.reminder_offsets_minutes
     return SeriesInput(
         title=series.title,

@@ -12,16 +12,15 @@ from flask_babel import gettext as _
 
 from scheduler.api import reads, schemas
 from scheduler.api.errors import commit_or_problem
-from scheduler.extensions import limiter
 from scheduler.participants import signup
 from scheduler.participants.inputs import RsvpInput
-from scheduler.participants.views import rsvp_limit
+from scheduler.participants.views import rsvp_posts
 
 rsvp_api = APIBlueprint("api_rsvps", __name__, url_prefix="/api/v1", tag="Participants")
 
 
 @rsvp_api.post("/meetings/<int:meeting_id>/rsvps")
-@limiter.limit(rsvp_limit)
+@rsvp_posts
 @rsvp_api.input(schemas.RsvpIn, arg_name="body")
 @rsvp_api.output(schemas.RsvpAccepted, status_code=202)
 @rsvp_api.doc(
