@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from scheduler.api.problems import from_http_error as api_problem
 from scheduler.api.problems import is_api_request, problem
 from scheduler.extensions import db
 
@@ -29,7 +30,7 @@ def _database_unavailable(error: Exception) -> Response:
         db.session.remove()
     message = _("The service is busy for a moment. Nothing was changed. Please try again in a few seconds.")
     if is_api_request():
-        return problem(503, message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return problem(503, {"Retry-After": str(RETRY_AFTER_SECONDS)}, message)
     try:
         body = render_template("errors/error.html", code=503, message=message)
     except sa_exc.SQLAlchemyError:  # the page itself needed the database
@@ -63,8 +64,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if is_api_request():  # the API answers problem+json, also for unknown paths and methods
-            headers = {k: v for k, v in error.get_headers() if k.lower() == "allow" or k.lower() == "retry-after"}
-            return problem(error.code or 500, headers=headers)
+            return api_problem(error)
         messages = {
             400: _("Something in the request was not right. Please check and try again."),
             403: _("You do not have access to this page."),

@@ -10,8 +10,9 @@ from apiflask import APIFlask, HTTPError
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from scheduler.api.problems import PROBLEM_MIMETYPE, default_detail, field_errors, problem
+from scheduler.api.problems import PROBLEM_MIMETYPE, default_detail, field_errors, problem, real_status
 from scheduler.extensions import db
+from scheduler.inputs import MAX_ID
 from scheduler.rules import RuleError
 
 T = TypeVar("T")
@@ -29,7 +30,8 @@ def _problem_from(error: HTTPError) -> Response:
         errors = field_errors(error.detail)
         names = ", ".join(sorted(errors))
         detail = _("Some fields are not valid: %(names)s.", names=names) if names else None
-    return problem(status, detail or default_detail(status), errors=errors, headers=dict(error.headers or {}))
+    status, headers = real_status(status, dict(error.headers or {}))
+    return problem(status, headers, detail or default_detail(status), errors=errors)
 
 
 def _json_schema_nulls(node: Any) -> None:
@@ -46,10 +48,14 @@ def _json_schema_nulls(node: Any) -> None:
 
 
 def _problem_responses(spec: dict[str, Any]) -> dict[str, Any]:
-    """Error responses are documented as application/problem+json, which is what they are."""
+    """Error responses are documented as application/problem+json, which is what they are; ids in paths are
+    the database's positive integers."""
     _json_schema_nulls(spec)
     for path in spec.get("paths", {}).values():
         for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
+                    parameter["schema"].update(minimum=1, maximum=MAX_ID)
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if str(code)[0] in "45" and "application/json" in content:
@@ -75,7 +81,9 @@ PROBLEM_SCHEMA = {
 def init_app(app: APIFlask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = PROBLEM_SCHEMA
     app.config["VALIDATION_ERROR_SCHEMA"] = PROBLEM_SCHEMA
-    app.error_processor(_problem_from)
+    # Not `app.error_processor`: that would also take over the pages' HTTP errors (scheduler/errors.py keeps
+    # those and hands /api paths to `problems.from_http_error`). This one answers APIFlask's own HTTPErrors.
+    app.error_callback = _problem_from
     app.spec_processor(_problem_responses)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import json, request
+from flask import current_app, json, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
@@ -17,6 +18,32 @@ API_PREFIX = "/api/"
 
 def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
+
+
+def from_http_error(error: HTTPException) -> Response:
+    """An HTTP error under /api as a problem. Werkzeug answers 405 for an id past a route's range even when no
+    route takes that path with any method; that is a 404."""
+    headers = {k: v for k, v in error.get_headers() if k.lower() in ("allow", "retry-after")}
+    return problem(*real_status(error.code or 500, headers))
+
+
+def real_status(status: int, headers: Mapping[str, str]) -> tuple[int, Mapping[str, str]]:
+    """(status, headers), with werkzeug's 405 for a path no route takes turned into the 404 it is."""
+    allowed = next((v for k, v in headers.items() if k.lower() == "allow"), "")
+    if status == 405 and not _path_exists([m.strip() for m in allowed.split(",") if m.strip()]):
+        return 404, {}
+    return status, headers
+
+
+def _path_exists(methods: list[str]) -> bool:
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in methods:
+        try:
+            adapter.match(method=method)
+        except HTTPException:
+            continue
+        return True
+    return False
 
 
 def default_detail(status: int) -> str:
@@ -35,10 +62,10 @@ def default_detail(status: int) -> str:
 
 def problem(
     status: int,
+    headers: Mapping[str, str] | None = None,
     detail: str | None = None,
     *,
     errors: Mapping[str, list[str]] | None = None,
-    headers: Mapping[str, str] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",

@@ -26,8 +26,8 @@ from scheduler.web import authorized
 staff_api = APIBlueprint("api_staff", __name__, url_prefix="/api/v1/staff", tag="Staff")
 staff_api.after_request(http.conditional(private=True))
 limiter.limit(token_limit, key_func=token_rate_key)(staff_api)
-READ = {"responses": [304, 401, 403, 404, 429]}
-WRITE = {"responses": [401, 403, 404, 422, 429]}
+READ = {"responses": [304, 400, 401, 403, 404, 429]}
+WRITE = {"responses": [400, 401, 403, 404, 422, 429]}
 
 
 def _meeting(series: Series) -> dict[str, Any]:
