@@ -20,6 +20,7 @@ from scheduler.meetings import embed_origins
 from scheduler.meetings.models import Group, Visibility
 from scheduler.participants.links import absolute_url
 from scheduler.security_headers import content_security_policy
+from scheduler.web import speak
 
 embed_bp = Blueprint("embed", __name__, url_prefix="/embed")
 
@@ -32,7 +33,7 @@ def _visitor() -> str:
     `?lang=` picks the language the same way; otherwise the browser's languages decide."""
     lang = request.args.get("lang", "")
     if lang in LANGUAGE_NAMES:
-        g.preferred_language = lang
+        speak(lang)
     zone = request.args.get("tz", "")
     return zone if is_valid_zone(zone) else viewer_timezone()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html import escape
 
 MAX_ORIGINS = 10
 _ORIGIN = re.compile(
@@ -51,3 +52,11 @@ def frame_ancestors(origins: Iterable[str]) -> str:
     """The CSP `frame-ancestors` value: the listed origins, or 'none'."""
     listed = sorted(set(origins))
     return " ".join(listed) if listed else "'none'"
+
+
+def iframe_snippet(url: str, title: str) -> str:
+    """The copy-paste HTML for an organizer's page (shown escaped in a text box)."""
+    return (
+        f'<iframe src="{escape(url)}" title="{escape(title)}" loading="lazy" '
+        'style="width:100%;height:480px;border:0"></iframe>'
+    )

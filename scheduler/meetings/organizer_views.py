@@ -114,7 +114,7 @@ def group_detail(group_id: int) -> str:
         can_manage=permissions.can_manage_group(current_user, group),
         can_edit=permissions.can_edit_meetings(current_user, group),
         failed_emails=sender.failed_for_group(group.id),
-        embed_url=absolute_url("embed.group_page", slug=group.slug),
+        embed_snippet=embed_origins.iframe_snippet(absolute_url("embed.group_page", slug=group.slug), group.name),
         fragment_url=absolute_url("embed.group_fragment", slug=group.slug),
         embed_origins=embed_origins.stored(group.embed_origins),
     )
