@@ -10,6 +10,7 @@ from apiflask import APIFlask, HTTPError
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from scheduler.api.messages import translated
 from scheduler.api.problems import PROBLEM_MIMETYPE, default_detail, field_errors, problem, real_status
 from scheduler.extensions import db
 from scheduler.inputs import MAX_ID
@@ -27,7 +28,7 @@ def _problem_from(error: HTTPError) -> Response:
     errors = (error.extra_data or {}).get("errors")
     detail = error.detail if isinstance(error.detail, str) else None
     if error.detail and not isinstance(error.detail, str):  # marshmallow's messages, by location and field
-        errors = field_errors(error.detail)
+        errors = {name: [translated(m) for m in messages] for name, messages in field_errors(error.detail).items()}
         names = ", ".join(sorted(errors))
         detail = _("Some fields are not valid: %(names)s.", names=names) if names else None
     status, headers = real_status(status, dict(error.headers or {}))

@@ -180,3 +180,12 @@ def test_sessions_range_is_bounded(client, network, frozen_now):
         query_string={"from": frozen_now.isoformat(), "to": (frozen_now + timedelta(days=200)).isoformat()},
     )
     assert too_long.status_code == 400
+
+
+def test_problem_details_are_in_the_visitor_s_language(client, network):
+    answer = client.get("/api/v1/sessions", query_string={"limit": "0"}, headers={"Accept-Language": "nl"})
+    problem = answer.get_json()
+    assert problem["detail"] == "Sommige velden zijn niet geldig: limit."
+    assert problem["errors"] == {"limit": ["Moet van 1 tot 100 zijn."]}
+    missing = client.get("/api/v1/nothing", headers={"Accept-Language": "id"})
+    assert missing.get_json()["detail"] == "Tidak ada apa pun di alamat ini."
