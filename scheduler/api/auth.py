@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from scheduler.auth import api_tokens
 from scheduler.auth.models import User
+from scheduler.extensions import db
 
 token_auth = HTTPTokenAuth(
     scheme="Bearer",
@@ -21,7 +22,10 @@ token_auth = HTTPTokenAuth(
 
 @token_auth.verify_token
 def _verify(secret: str) -> api_tokens.ApiToken | None:
-    return api_tokens.authenticate(secret) if secret else None
+    token = api_tokens.authenticate(secret) if secret else None
+    if token is not None and token in db.session.dirty:
+        db.session.commit()  # the token's last use (at most once a minute), kept even when the request fails
+    return token
 
 
 @token_auth.get_user_roles

@@ -21,6 +21,7 @@ from scheduler.extensions import db, limiter
 from scheduler.meetings import permissions, services
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
 from scheduler.participants import queries as participant_queries
+from scheduler.rules import RuleError
 from scheduler.web import authorized
 
 staff_api = APIBlueprint("api_staff", __name__, url_prefix="/api/v1/staff", tag="Staff")
@@ -83,7 +84,10 @@ def update_meeting(meeting_id: int, body: dict[str, Any]) -> dict[str, Any]:
     series = authorized(Series, meeting_id, permissions.can_edit_series, user=current_staff())
     if series.status == SeriesStatus.CANCELLED:
         invalid({"status": [_("This meeting was cancelled and can no longer be changed.")]})
-    data = commit_or_problem(lambda: meeting_inputs.changed_meeting(series, body))
+    try:
+        data = meeting_inputs.changed_meeting(series, body)
+    except RuleError as error:
+        invalid(error.errors)
     return _meeting(commit_or_problem(lambda: services.update_series(series, data)))
 
 
