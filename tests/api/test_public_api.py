@@ -187,3 +187,18 @@ def test_problem_details_are_in_the_visitor_s_language(client, network):
     problem = answer.get_json()
     assert problem["detail"] == "Sommige velden zijn niet geldig: limit."
     assert problem["errors"] == {"limit": ["Moet van 1 tot 100 zijn."]}
+
+
+def test_a_server_error_under_api_is_a_problem_not_a_page(client, network, app, monkeypatch):
+    from scheduler.api import reads
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(reads, "groups", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    answer = client.get("/api/v1/groups")
+    assert answer.status_code == 500 and answer.mimetype == "application/problem+json"
+    assert "a bug" not in answer.get_data(as_text=True)
+    page = client.get("/nothing-here")
+    assert page.status_code == 404 and page.mimetype == "text/html"
