@@ -9,6 +9,8 @@ from typing import Any
 from apiflask import APIFlask
 from flask import Flask
 
+from scheduler import api
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,8 +21,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         __name__,
         title="Support meetings scheduler API",
         version="1",
-        spec_path="/api/openapi.json",
-        docs_path="/api/docs",
+        spec_path=api.SPEC_PATH,
+        docs_path=api.DOCS_PATH,
         docs_oauth2_redirect_path=None,
         json_errors=False,
         instance_path=instance_path,
