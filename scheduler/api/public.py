@@ -16,6 +16,7 @@ from scheduler.api.errors import bad_request
 from scheduler.extensions import limiter
 
 public_api = APIBlueprint("api_public", __name__, url_prefix="/api/v1", tag="Public")
+public_api.before_request(http.answer_unchanged_early)
 public_api.after_request(http.conditional(private=False))
 public_api.after_request(http.cors)
 limiter.limit(public_limit)(public_api)

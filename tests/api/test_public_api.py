@@ -202,3 +202,22 @@ def test_a_server_error_under_api_is_a_problem_not_a_page(client, network, app, 
     assert "a bug" not in answer.get_data(as_text=True)
     page = client.get("/nothing-here")
     assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_an_unchanged_read_is_answered_304_without_querying_the_data(client, network, app):
+    import sqlalchemy as sa
+
+    tag = client.get("/api/v1/sessions?group=amsterdam").headers["ETag"]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        again = client.get("/api/v1/sessions?group=amsterdam", headers={"If-None-Match": tag})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert again.status_code == 304
+    assert len(statements) == 1 and "change_counters" in statements[0]
+    assert client.get("/api/v1/sessions?group=dhaka", headers={"If-None-Match": tag}).status_code == 200
