@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from scheduler import clock
 from scheduler.api import http, meeting_inputs, present, schemas
-from scheduler.api.auth import current_staff, token_auth, token_limit, token_rate_key
+from scheduler.api.auth import current_staff, public_limit, token_auth, token_limit, token_rate_key
 from scheduler.api.errors import bad_request, commit_or_problem, invalid
 from scheduler.counseling import access
 from scheduler.counseling.sessions import attendance_lists
@@ -27,6 +27,7 @@ from scheduler.web import authorized
 staff_api = APIBlueprint("api_staff", __name__, url_prefix="/api/v1/staff", tag="Staff")
 staff_api.after_request(http.conditional(private=True))
 limiter.limit(token_limit, key_func=token_rate_key)(staff_api)
+limiter.limit(public_limit)(staff_api)  # per address too: rotating made-up tokens buys no fresh budget
 READ = {"responses": [304, 400, 401, 403, 404, 429]}
 WRITE = {"responses": [400, 401, 403, 404, 422, 429]}
 

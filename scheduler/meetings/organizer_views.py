@@ -131,6 +131,8 @@ def emails_retry(group_id: int) -> Response:
 def group_edit(group_id: int) -> str | Response:
     group = authorized(Group, group_id, permissions.can_manage_group)
     form = GroupForm(obj=group)
+    if request.method == "GET":
+        form.embed_origins.data = "\n".join(embed_origins.stored(group.embed_origins))
     if form.validate_on_submit() and (
         transact(lambda: group_service.update_group(group, _group_input(form)), form) is not FAILED
     ):

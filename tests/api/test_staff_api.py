@@ -247,3 +247,21 @@ def test_each_token_has_its_own_rate_limit(limited_app):
     refused = client.get("/api/v1/staff/groups", headers=bearer(first))
     assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
     assert client.get("/api/v1/staff/groups", headers=bearer(second)).status_code == 200
+
+
+def test_made_up_tokens_from_one_address_run_into_the_address_limit(database_url, frozen_now):
+    was_enabled = limiter.enabled
+    app = create_app(base_config(database_url) | {"RATELIMIT_ENABLED": True, "API_PUBLIC_RATE_LIMIT": "3 per minute"})
+    with app.app_context():
+        db.create_all()
+        limiter.reset()
+        try:
+            client = app.test_client()
+            codes = [client.get("/api/v1/staff/groups", headers=bearer(f"sch_guess{n}")).status_code for n in range(4)]
+            assert codes == [401, 401, 401, 429]
+        finally:
+            limiter.reset()
+            limiter.enabled = was_enabled
+            db.session.remove()
+            _empty_all_tables()
+            dispose_engines()
