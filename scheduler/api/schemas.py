@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from apiflask import Schema, fields, validators
+from marshmallow import ValidationError
 
+from scheduler.inputs import EARLIEST_DATE, LATEST_DATE
 from scheduler.locales import LANGUAGE_NAMES
 from scheduler.meetings.models import Access, OccurrenceStatus, SeriesKind, SeriesStatus, Topic
 from scheduler.meetings.services import MAX_DURATION_MINUTES
@@ -16,6 +18,15 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 _LANGUAGES = validators.OneOf(sorted(LANGUAGE_NAMES))
 _INSTANTS = validators.Range(datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+_DATES = validators.Range(EARLIEST_DATE, LATEST_DATE)  # the forms' bounds: no year 1 or 9999 reaches a zone
+
+
+def _bounded_day(value: datetime) -> None:
+    """A wall-clock time or an instant, on a day the forms accept (naive and aware values both)."""
+    if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
+        raise ValidationError(
+            f"Must be greater than or equal to {EARLIEST_DATE} and less than or equal to {LATEST_DATE}."
+        )
 
 
 class PageQuery(Schema):
@@ -127,14 +138,16 @@ class RecurrenceIn(Schema):
     monthly_weekday = fields.Integer(load_default=None, allow_none=True, validate=validators.Range(0, 6))
     monthly_day = fields.Integer(load_default=None, allow_none=True, validate=validators.Range(1, 31))
     count = fields.Integer(load_default=None, allow_none=True, validate=validators.Range(1, 1000))
-    until = fields.Date(load_default=None, allow_none=True)
+    until = fields.Date(load_default=None, allow_none=True, validate=_DATES)
 
 
 class MeetingIn(Schema):
     title = fields.String(required=True, validate=validators.Length(min=1, max=150))
     kind = fields.String(required=True, validate=validators.OneOf([str(k) for k in SeriesKind]))
     description = fields.String(load_default="", validate=validators.Length(max=5000))
-    start_date = fields.Date(required=True, metadata={"description": "local date of the first session"})
+    start_date = fields.Date(
+        required=True, validate=_DATES, metadata={"description": "local date of the first session"}
+    )
     start_time = fields.Time(required=True, metadata={"description": "local wall-clock start, HH:MM"})
     timezone = fields.String(required=True, validate=validators.Length(min=1, max=64))
     duration_minutes = fields.Integer(load_default=60, validate=validators.Range(1, MAX_DURATION_MINUTES))
@@ -153,7 +166,7 @@ class MeetingPatch(Schema):
 
     title = fields.String(validate=validators.Length(min=1, max=150))
     description = fields.String(validate=validators.Length(max=5000))
-    start_date = fields.Date()
+    start_date = fields.Date(validate=_DATES)
     start_time = fields.Time()
     timezone = fields.String(validate=validators.Length(min=1, max=64))
     duration_minutes = fields.Integer(validate=validators.Range(1, MAX_DURATION_MINUTES))
@@ -170,8 +183,13 @@ class ReasonIn(Schema):
 
 
 class MoveIn(Schema):
-    start = fields.NaiveDateTime(
-        required=True, metadata={"description": "new local wall-clock start in the meeting's zone, YYYY-MM-DDTHH:MM"}
+    start = fields.DateTime(
+        required=True,
+        validate=_bounded_day,
+        metadata={
+            "description": "the new start: a wall-clock time in the meeting's zone (2026-12-02T20:00), or an "
+            "instant with its offset (2026-12-02T19:00Z), which is converted to the meeting's zone"
+        },
     )
     duration_minutes = fields.Integer(load_default=None, allow_none=True, validate=validators.Range(1, 720))
 

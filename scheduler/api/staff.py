@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from apiflask import APIBlueprint
@@ -151,6 +152,8 @@ def cancel_session(session_id: int, body: dict[str, Any]) -> dict[str, Any]:
 def move_session(session_id: int, body: dict[str, Any]) -> dict[str, Any]:
     occurrence = authorized(Occurrence, session_id, permissions.can_edit_occurrence, user=current_staff())
     start = body["start"].replace(second=0, microsecond=0)
+    if start.tzinfo is not None:  # an instant: the wall-clock time it is in the meeting's zone
+        start = start.astimezone(ZoneInfo(occurrence.series.timezone)).replace(tzinfo=None)
     commit_or_problem(lambda: services.move_occurrence(occurrence, start, body["duration_minutes"]))
     return present.session(occurrence, staff=True)
 

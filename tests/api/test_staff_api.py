@@ -162,6 +162,12 @@ def test_cancel_and_move_a_session(client, network):
     assert moved.status_code == 200, moved.get_json()
     assert moved.get_json()["start_local"] == "2026-12-02T20:00+01:00"
     assert moved.get_json()["end_utc"] == "2026-12-02T19:45:00+00:00"
+    as_instant = client.post(
+        f"/api/v1/staff/sessions/{session.id}/move",
+        json={"start": "2026-12-02T18:30:00Z"},
+        headers=bearer(network.write_token),
+    )
+    assert as_instant.get_json()["start_local"] == "2026-12-02T19:30+01:00"
     cancelled = client.post(
         f"/api/v1/staff/sessions/{session.id}/cancel", json={"reason": "Holiday"}, headers=bearer(network.write_token)
     )
