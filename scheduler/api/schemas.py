@@ -3,10 +3,11 @@ document. Public schemas carry no personal data and no join link, ever."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from apiflask import Schema, fields, validators
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validates_schema
 
 from scheduler.inputs import EARLIEST_DATE, LATEST_DATE
 from scheduler.locales import LANGUAGE_NAMES
@@ -30,6 +31,14 @@ def _bounded_day(value: datetime) -> None:
 
 
 class PageQuery(Schema):
+    @validates_schema(pass_original=True)
+    def _no_unknown_parameters(self, data: object, original: Mapping[str, object], **kwargs: object) -> None:
+        """A misspelt parameter (`?form=` for `?from=`) is an error, not silently ignored."""
+        known = {field.data_key or name for name, field in self.fields.items()}
+        unknown = [key for key in original if key not in known]
+        if unknown:
+            raise ValidationError({key or "?": ["Unknown field."] for key in unknown})
+
     cursor = fields.String(
         load_default=None, validate=validators.Length(max=200), metadata={"description": "next_cursor of a page"}
     )

@@ -57,6 +57,8 @@ def test_bad_query_values_are_listed_field_by_field(client, network):
     assert answer.mimetype == "application/problem+json"
     assert set(problem["errors"]) == {"from", "limit"}
     assert "from" in problem["detail"] and "limit" in problem["detail"]
+    typo = client.get("/api/v1/sessions", query_string={"form": "2026-12-08T00:00Z"})
+    assert typo.status_code == 422 and set(typo.get_json()["errors"]) == {"form"}
     wrong_order = client.get("/api/v1/sessions", query_string={"from": "2026-12-08T00:00Z", "to": "2026-12-01T00:00Z"})
     assert wrong_order.status_code == 400 and "to" in wrong_order.get_json()["errors"]
 
