@@ -24,10 +24,7 @@ _DATES = validators.Range(EARLIEST_DATE, LATEST_DATE)  # the forms' bounds: no y
 
 def _bounded_day(value: datetime) -> None:
     """A wall-clock time or an instant, on a day the forms accept (naive and aware values both)."""
-    if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
-        raise ValidationError(
-            f"Must be greater than or equal to {EARLIEST_DATE} and less than or equal to {LATEST_DATE}."
-        )
+    _DATES(value.date())
 
 
 class PageQuery(Schema):
