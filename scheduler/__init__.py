@@ -6,15 +6,25 @@ import os
 from pathlib import Path
 from typing import Any
 
+from apiflask import APIFlask
 from flask import Flask
+
+from scheduler import api
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance_path = os.environ.get("SCHEDULER_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
-    app = Flask(
+    # APIFlask is Flask plus the OpenAPI document of the JSON API (scheduler/api/); pages keep their own errors.
+    app = APIFlask(
         __name__,
+        title="Support meetings scheduler API",
+        version="1",
+        spec_path=api.SPEC_PATH,
+        docs_path=api.DOCS_PATH,
+        docs_oauth2_redirect_path=None,
+        json_errors=False,
         instance_path=instance_path,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -69,9 +79,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(channels_bp)
     app.register_blueprint(counseling_bp)
     app.register_blueprint(health_bp)
+    from scheduler.api import setup as api_setup
+    from scheduler.embed.views import embed_bp
+
+    api_setup.init_app(app)
+    app.register_blueprint(embed_bp)
     register_cli(app)
     wiring.init_app()  # who follows meeting changes; how each kind of outbox message is re-checked
     dev_views.init_app(app)
+    api_setup.leave_pages_out(app)
     return app
 
 

@@ -1,13 +1,17 @@
-"""Command-line tools: `flask users create`, `flask demo load`, `flask schedule extend`, `flask worker run`."""
+"""Command-line tools: `flask users create`, `flask users create-token`, `flask demo load`, `flask schedule extend`,
+`flask worker run`."""
 
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from scheduler.auth import api_tokens
 from scheduler.auth import services as accounts
-from scheduler.auth.models import StaffRole
+from scheduler.auth.api_tokens import TokenScope
+from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
 from scheduler.rules import RuleError
 
@@ -33,6 +37,25 @@ def create_user(email: str, name: str, role: str, timezone: str, language: str, 
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} account #{user.id}.")
+
+
+@users_cli.command("create-token")
+@click.option("--email", required=True, help="The staff account the token acts for.")
+@click.option("--name", required=True, help="What the token is for, e.g. 'website sync'.")
+@click.option("--scope", type=click.Choice([s.value for s in TokenScope]), default="read", show_default=True)
+def create_token(email: str, name: str, scope: str) -> None:
+    """Create a personal API token; its secret is printed once (only its hash is kept)."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.ClickException("No active staff account has this email.")
+    try:
+        token, secret = api_tokens.create(user, name, scope)
+    except RuleError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {token.scope} token #{token.id} for account #{user.id}. Copy it now, it is not shown again:")
+    click.echo(secret)
 
 
 @demo_cli.command("load")

@@ -59,6 +59,8 @@ class DefaultConfig:
     UNCONFIRMED_RETENTION_DAYS = 7  # addresses never confirmed are erased after this
     RSVP_RATE_LIMIT = "10 per minute;50 per hour"  # sign-up form posts per IP address (answered with 429)
     RSVP_ADDRESS_RATE_LIMIT = "3 per hour;10 per day"  # sign-up emails per email address (silently dropped)
+    API_TOKEN_RATE_LIMIT = "120 per minute;3000 per hour"  # noqa: S105 - not a secret; staff API requests per token (429 problem+json)
+    API_PUBLIC_RATE_LIMIT = "300 per minute"  # API requests per IP address (public reads, and staff calls too)
 
     VIDEO_PROVIDER = "jitsi"
     JITSI_BASE_URL = "https://meet.jit.si"

@@ -11,6 +11,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from scheduler.api.problems import from_http_error as api_problem
+from scheduler.api.problems import is_api_request, problem
 from scheduler.extensions import db
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ def _database_unavailable(error: Exception) -> Response:
     except sa_exc.SQLAlchemyError:
         db.session.remove()
     message = _("The service is busy for a moment. Nothing was changed. Please try again in a few seconds.")
+    if is_api_request():
+        return problem(503, {"Retry-After": str(RETRY_AFTER_SECONDS)}, message)
     try:
         body = render_template("errors/error.html", code=503, message=message)
     except sa_exc.SQLAlchemyError:  # the page itself needed the database
@@ -59,6 +63,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        if is_api_request():  # the API answers problem+json, also for unknown paths and methods
+            return api_problem(error)
         messages = {
             400: _("Something in the request was not right. Please check and try again."),
             403: _("You do not have access to this page."),

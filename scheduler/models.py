@@ -1,5 +1,6 @@
 """Imports every model module so the metadata (and Alembic) sees all tables."""
 
+from scheduler.auth.api_tokens import ApiToken
 from scheduler.auth.models import User
 from scheduler.counseling.models import Attendance, SessionHosting, StreakOptIn
 from scheduler.health.models import WorkerHeartbeat
@@ -12,6 +13,7 @@ from scheduler.participants.models import LinkToken, Participant, Rsvp, Seat, Se
 from scheduler.public.versions import ChangeCounter
 
 __all__ = [
+    "ApiToken",
     "Attendance",
     "ChangeCounter",
     "ChannelContact",

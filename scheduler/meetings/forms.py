@@ -89,6 +89,9 @@ class GroupForm(BaseForm):
     helpline = StringField(
         _l("Helpline line shown in every message"), filters=[one_line_filter], validators=[Optional(), Length(max=300)]
     )
+    embed_origins = TextAreaField(
+        _l("Websites that may show this group's schedule in a frame"), validators=[Optional(), Length(max=1000)]
+    )
 
 
 class MemberForm(BaseForm):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
 from scheduler.locales import is_valid_zone
+from scheduler.meetings import embed_origins as origins
 from scheduler.meetings.models import Group, GroupMembership, MemberRole, Topic
 from scheduler.meetings.services import add_member
 from scheduler.rules import RuleError
@@ -28,6 +29,7 @@ class GroupInput:
     visibility: str = "public"
     discreet: bool | None = None
     helpline: str | None = None
+    embed_origins: str = ""  # sites that may show the schedule in a frame, e.g. "https://example.org"
 
 
 def _check(data: GroupInput, group: Group | None) -> None:
@@ -37,6 +39,19 @@ def _check(data: GroupInput, group: Group | None) -> None:
     taken = db.session.scalar(sa.select(Group.id).where(Group.slug == data.slug))
     if taken is not None and (group is None or taken != group.id):
         errors["slug"] = [str(_l("Another group already uses this web address."))]
+    try:
+        origins.parse(data.embed_origins)
+    except origins.OriginsError as error:
+        errors["embed_origins"] = [
+            str(
+                _l(
+                    "Use web origins like https://example.org or https://example.org:8443, without a path "
+                    "(at most %(max)s). Not accepted: %(bad)s",
+                    max=origins.MAX_ORIGINS,
+                    bad=", ".join(error.bad),
+                )
+            )
+        ]
     if errors:
         raise RuleError(errors)
 
@@ -51,6 +66,7 @@ def _apply(group: Group, data: GroupInput) -> None:
     group.visibility = data.visibility
     group.discreet = data.topic in DISCREET_BY_DEFAULT if data.discreet is None else data.discreet
     group.helpline = (data.helpline or "").strip() or None
+    group.embed_origins = " ".join(origins.parse(data.embed_origins)) or None
 
 
 def can_create_groups(user: User) -> bool:

@@ -73,6 +73,8 @@ class Group(db.Model):
     # Discreet groups use neutral subjects, sender names and calendar titles.
     discreet: so.Mapped[bool] = so.mapped_column(default=True)
     helpline: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    # Origins (scheme://host[:port]) allowed to frame the embeddable schedule, separated by spaces.
+    embed_origins: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
 
     memberships: so.Mapped[list[GroupMembership]] = so.relationship(

@@ -24,7 +24,11 @@ def rsvp_limit() -> str:
     return str(current_app.config["RSVP_RATE_LIMIT"])
 
 
-@limiter.limit(rsvp_limit, methods=["POST"])
+# One budget of sign-up posts per IP address, shared by the form and the API's POST …/rsvps.
+rsvp_posts = limiter.shared_limit(rsvp_limit, scope="rsvp-posts", methods=["POST"])
+
+
+@rsvp_posts
 def rsvp(series_id: int) -> ViewResult:
     series = found(published.meeting(series_id))
     g.group_language = series.language

@@ -15,14 +15,15 @@ from werkzeug.wrappers import Response
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.integrations.room_panel import video_room_panel
+from scheduler.meetings import embed_origins, permissions, services
 from scheduler.meetings import groups as group_service
-from scheduler.meetings import permissions, services
 from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
 from scheduler.meetings.occurrences import changed_sessions
 from scheduler.meetings.series_form import SeriesForm
 from scheduler.notifications import sender
 from scheduler.participants import queries as participant_queries
+from scheduler.participants.links import absolute_url
 from scheduler.rules import RuleError
 from scheduler.web import FAILED, authorized, transact
 
@@ -97,6 +98,7 @@ def _group_input(form: GroupForm) -> group_service.GroupInput:
         visibility=form.visibility.data or "public",
         discreet=bool(form.discreet.data),
         helpline=form.helpline.data,
+        embed_origins=form.embed_origins.data or "",
     )
 
 
@@ -112,6 +114,9 @@ def group_detail(group_id: int) -> str:
         can_manage=permissions.can_manage_group(current_user, group),
         can_edit=permissions.can_edit_meetings(current_user, group),
         failed_emails=sender.failed_for_group(group.id),
+        embed_snippet=embed_origins.iframe_snippet(absolute_url("embed.group_page", slug=group.slug), group.name),
+        fragment_url=absolute_url("embed.group_fragment", slug=group.slug),
+        embed_origins=embed_origins.stored(group.embed_origins),
     )
 
 
@@ -126,6 +131,8 @@ def emails_retry(group_id: int) -> Response:
 def group_edit(group_id: int) -> str | Response:
     group = authorized(Group, group_id, permissions.can_manage_group)
     form = GroupForm(obj=group)
+    if request.method == "GET":
+        form.embed_origins.data = "\n".join(embed_origins.stored(group.embed_origins))
     if form.validate_on_submit() and (
         transact(lambda: group_service.update_group(group, _group_input(form)), form) is not FAILED
     ):
