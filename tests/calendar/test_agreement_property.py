@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scheduler import clock
 from scheduler.calendar import ics
 from scheduler.extensions import db
-from scheduler.meetings import services
+from scheduler.meetings import occurrences, services
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.meetings.recurrence import RecurrenceRule
 from scheduler.notifications import invites
@@ -88,6 +88,13 @@ def app_listing(series: Series) -> list[tuple[datetime, datetime]]:
     return sorted((r.start, r.end) for r in sessions(series) if not r.is_cancelled)
 
 
+def materialised(listing: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The app lists sessions up to its rolling horizon; the invite's rule goes on past it (that is intended), so
+    the three are compared up to the horizon."""
+    horizon = occurrences.horizon_end()
+    return [(start, end) for start, end in listing if start < horizon]
+
+
 def request_for(series: Series) -> bytes:
     with force_locale("en"):
         event = invites.series_event(series, text="", join_url=None)
@@ -119,7 +126,7 @@ def test_listing_rfc_reader_and_ical_js_agree_after_every_edit(app, frozen_now, 
         if edit is not None:
             apply(series, edit, start, rule, zone)
         db.session.expire_all()
-        expected = app_listing(series)
+        expected = materialised(app_listing(series))
         invite = request_for(series)
-        assert expand_with_recurring_ical_events(invite) == expected, (edit, invite.decode())
-        assert expand_with_ical_js(invite)[1] == expected, (edit, invite.decode())
+        assert materialised(expand_with_recurring_ical_events(invite)) == expected, (edit, invite.decode())
+        assert materialised(expand_with_ical_js(invite)[1]) == expected, (edit, invite.decode())
