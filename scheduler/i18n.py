@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from blinker import Namespace
 from flask import Blueprint, Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scheduler import timefmt
-from scheduler.extensions import babel
+from scheduler.extensions import babel, db
 from scheduler.locales import LANGUAGE_NAMES, is_valid_zone, zone_choices
 from scheduler.redirects import redirect_to_local
 
@@ -19,6 +20,10 @@ TZ_COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 i18n_bp = Blueprint("i18n", __name__)
+
+# Sent with `user=` and `code=` when a signed-in staff member picks a language: their saved preference follows
+# (`auth` connects to it in `wiring`; this module does not import the accounts).
+language_chosen = Namespace().signal("language-chosen")
 
 
 def N_(message: str) -> str:
@@ -31,7 +36,17 @@ def supported_languages() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """Saved preference > explicit switch > Accept-Language > the group's default > English."""
+    """The one rule for the language of everything a request shows or sends to a person (pages, flash messages,
+    emails composed during it):
+
+    1. the person the request is about (`web.speak`: a participant's personal link, a recipient's email);
+    2. a signed-in staff member's saved language (switching language updates it);
+    3. the visitor's explicit switch (cookie);
+    4. the browser's Accept-Language;
+    5. the group's language on its pages;
+    6. English.
+    Text is put into words only after this is settled: flash messages are lazy strings until then.
+    """
     languages = supported_languages()
     preferred = getattr(g, "preferred_language", None)
     if preferred in languages:
@@ -71,6 +86,9 @@ def switch_language(code: str) -> Response:
     response = redirect_to_local(request.args.get("next"), "public.schedule")
     if code in supported_languages():
         response.set_cookie(LANG_COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+        if current_user.is_authenticated and current_user.language != code:
+            language_chosen.send(current_app._get_current_object(), user=current_user._get_current_object(), code=code)
+            db.session.commit()
     return response
 
 
