@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+from datetime import UTC, datetime
+from typing import Any
 
 from blinker import Namespace
 from flask import Blueprint, Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 from werkzeug.wrappers import Response
 
-from scheduler import timefmt
+from scheduler import clock, timefmt
 from scheduler.extensions import babel, db
-from scheduler.locales import LANGUAGE_NAMES, is_valid_zone, zone_choices
+from scheduler.locales import LANGUAGE_NAMES, is_valid_zone, language_zone, picker_zones, zone_choices
 from scheduler.redirects import redirect_to_local
 
 LANG_COOKIE = "lang"
@@ -68,13 +72,25 @@ def select_locale() -> str:
 
 
 def viewer_timezone() -> str:
-    """The zone times are shown in: the staff member's, else the visitor's chosen or detected one."""
+    """The zone times are shown in: the staff member's, else the visitor's chosen or detected one (cookie; the
+    browser's script sets it without reloading), else a guess from the browser's languages, else UTC."""
     if not has_request_context():
         return "UTC"
     if current_user.is_authenticated and is_valid_zone(current_user.timezone):
         return current_user.timezone
     chosen = request.cookies.get(TZ_COOKIE, "")
-    return chosen if is_valid_zone(chosen) else "UTC"
+    if is_valid_zone(chosen):
+        return chosen
+    return guessed_timezone()
+
+
+def guessed_timezone() -> str:
+    """Where the browser's preferred languages point ('bn-BD' -> Asia/Dhaka, 'nl' -> Europe/Amsterdam), or UTC."""
+    for tag, _quality in request.accept_languages:
+        zone = language_zone(tag) if tag != "*" else None
+        if zone:
+            return zone
+    return "UTC"
 
 
 def viewer_timezone_known() -> bool:
@@ -120,6 +136,83 @@ def zone_label(tz: str, instant: datetime | None = None) -> str:
     return timefmt.zone_label(tz, _locale_code(), instant)
 
 
+def format_number(number: float) -> str:
+    return timefmt.format_number(number, _locale_code())
+
+
+def when_for(
+    instant: datetime, meeting_tz: str, person_tz: str | None = None, *, locale: str | None = None, full: bool = False
+) -> str:
+    """The one way listings and emails say when: 'Tue, Dec 15, 20:00 (your time) · 19:00 in Amsterdam'.
+
+    The person's own time first; the meeting's city time after it when the clocks differ (with its date when that
+    differs too); only the city when they are the same. Never nested parentheses."""
+    code = locale or _locale_code()
+    person_tz = person_tz or viewer_timezone()
+    mine = timefmt.local(instant, person_tz)
+    theirs = timefmt.local(instant, meeting_tz)
+    short_day = timefmt.format_day if full else timefmt.format_short_day
+    day = short_day(instant, person_tz, code)
+    own = _("%(day)s, %(time)s", day=day, time=timefmt.format_clock(instant, person_tz, code))
+    city = timefmt.zone_city(meeting_tz, code)
+    if mine.utcoffset() == theirs.utcoffset():
+        return _("%(when)s in %(city)s", when=own, city=city)
+    there = timefmt.format_clock(instant, meeting_tz, code)
+    if mine.date() != theirs.date():
+        there = _("%(day)s, %(time)s", day=short_day(instant, meeting_tz, code), time=there)
+    return _("%(when)s (your time) · %(there)s in %(city)s", when=own, there=there, city=city)
+
+
+_ZONE_ZERO = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def zone_options(selected: str = "", zones: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(zone, 'Dhaka (Bangladesh) — 20:15') for a select, sorted by name, `selected` included. The names are built
+    once per process and language; only the clock (one per distinct offset) is worked out per request."""
+    code = _locale_code()
+    now = clock.now()
+    names = _place_names(code, zones or picker_zones())
+    if is_valid_zone(selected) and selected not in dict(names):
+        names = (*names, (selected, timefmt.zone_place(selected, code)))
+    clocks: dict[object, str] = {}
+    options = []
+    for zone, place in names:
+        offset = timefmt.local(now, zone).utcoffset()
+        if offset not in clocks:
+            clocks[offset] = timefmt.format_clock(now, zone, code)
+        options.append((zone, f"{place} — {clocks[offset]}"))
+    return options
+
+
+@functools.cache
+def _place_names(code: str, zones: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    named = [(zone, timefmt.zone_place(zone, code)) for zone in zones]
+    return tuple(sorted(named, key=lambda item: (item[1].casefold(), item[0])))
+
+
+def _in_local_digits(variables: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: format_number(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        for key, value in variables.items()
+    }
+
+
+def _install_local_digits(app: Flask) -> None:
+    """Numbers put into translated sentences in templates ('3 seats') are written in the locale's own digits."""
+    plain_gettext, plain_ngettext = app.jinja_env.globals["gettext"], app.jinja_env.globals["ngettext"]
+
+    @pass_context
+    def gettext(context: Any, string: str, **variables: Any) -> str:
+        return plain_gettext(context, string, **_in_local_digits(variables))  # type: ignore[operator]
+
+    @pass_context
+    def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return plain_ngettext(context, singular, plural, num, **_in_local_digits(variables))  # type: ignore[operator]
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
@@ -127,6 +220,7 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(app.root_path + "/translations"),
     )
     app.register_blueprint(i18n_bp)
+    _install_local_digits(app)
     app.jinja_env.globals.update(
         format_when=format_when,
         format_day=format_day,
@@ -137,6 +231,9 @@ def init_app(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         current_locale=_locale_code,
         all_timezones=zone_choices,
+        zone_options=zone_options,
+        format_number=format_number,
+        when_for=when_for,
     )
 
 

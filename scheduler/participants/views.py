@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response as BaseResponse
 
 from scheduler.extensions import limiter
-from scheduler.i18n import format_when, viewer_timezone, viewer_timezone_known
+from scheduler.i18n import format_when, viewer_timezone
 from scheduler.inputs import bounded_id
 from scheduler.meetings.models import SeriesStatus
 from scheduler.participants import signup
@@ -34,7 +34,7 @@ def rsvp(series_id: int) -> ViewResult:
     if request.method == "POST" and (request.form.get("website") or "").strip():
         return redirect(url_for(".rsvp_sent", series_id=series.id))  # a bot: pretend all went well
     if request.method == "GET":
-        form.timezone.data = viewer_timezone() if viewer_timezone_known() else ""
+        form.timezone.data = viewer_timezone()  # chosen, detected or guessed: never empty
         form.language.data = str(get_locale() or "en")
         chosen = request.args.get("session", type=bounded_id)
         form.occurrence_id.data = (
