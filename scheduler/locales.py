@@ -60,11 +60,15 @@ def language_zone(tag: str) -> str | None:
 
     parts = tag.replace("_", "-").split("-")
     region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    if region is None and parts[0].lower() in _WORLD_LANGUAGES:
+        return None  # spoken on several continents: a bare 'en' says nothing about where
     if region is None:
         likely = get_global("likely_subtags").get(parts[0].lower(), "")
         region = likely.split("_")[-1] if likely.count("_") >= 1 else None
     return territory_zone(region)
 
+
+_WORLD_LANGUAGES = frozenset({"en", "es", "fr", "ar", "pt", "zh", "ru", "sw"})
 
 # Countries with several zones: the one most people live in (CLDR lists them alphabetically).
 _MAIN_ZONES = {
