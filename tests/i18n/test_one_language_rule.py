@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from scheduler.auth.models import User
 from scheduler.extensions import db
 from tests.factories import PASSWORD, create_group, create_series, create_user
-from tests.participants.conftest import join_up, person
+from tests.participants.conftest import join_up, last_mail, person
 
 DUTCH_BROWSER = {"Accept-Language": "nl"}
 SEAT_FORM = re.compile(
@@ -103,3 +103,12 @@ def test_staff_settings_confirm_in_the_newly_chosen_language(app, client, frozen
     page = response.get_data(as_text=True)
     assert page_language(page) == "bn"
     assert in_bengali("Your settings are saved.") in page
+
+
+def test_emails_follow_the_persons_language_and_its_digits(app, client, weekly):
+    with app.app_context():
+        join_up(client, weekly, "nodi@example.org", "Nodi", language="bn", timezone="Asia/Dhaka")
+    mail = last_mail("nodi@example.org", "rsvp_welcome")
+    assert mail.language == "bn"
+    assert re.search(r"[০-৯]{1,2}:[০-৯]{2}", mail.text)  # the sessions' times in Bengali digits
+    assert not re.search(r"\b[0-9]{1,2}[:.][0-9]{2}\b", mail.text.split("http")[0])
