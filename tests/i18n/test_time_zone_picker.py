@@ -56,7 +56,8 @@ def test_every_zone_form_offers_all_places_in_the_pages_language(client, fresh_g
     page = fresh_get("/settings").get_data(as_text=True)
     select = page.split('id="timezone"', 1)[1].split("</select>", 1)[0]
     assert select.count("<option ") == len(picker_zones()) > 300
-    assert re.search(r'<option value="Europe/Amsterdam" selected>Amsterdam \(Nederland\) — \d{2}:\d{2}</option>', select)
+    amsterdam = r'<option value="Europe/Amsterdam" selected>Amsterdam \(Nederland\) — \d{2}:\d{2}</option>'
+    assert re.search(amsterdam, select)
     assert "Asia/Calcutta" not in select and "Asia/Kolkata" in select  # old alias names are left out
 
 
