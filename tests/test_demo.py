@@ -143,7 +143,7 @@ def test_demo_pages_render(client, loaded):
     webinar_id = db.session.scalar(sa.select(Series.id).where(Series.kind == "webinar"))
     db.session.expunge_all()
     html = client.get("/?days=60").get_data(as_text=True)
-    assert "Tuesday evening group" in html and "Cancelled: Public holiday" in html
+    assert "Tuesday evening group" in html and "Reason: Public holiday" in html
     html = client.get(f"/meetings/{webinar_id}").get_data(as_text=True)
     assert "Moderator" in html and "Psychiatrist" in html
     assert client.get("/groups/jakarta-depression-support").status_code == 200
