@@ -136,6 +136,11 @@ def zone_label(tz: str, instant: datetime | None = None) -> str:
     return timefmt.zone_label(tz, _locale_code(), instant)
 
 
+def zone_name(tz: str) -> str:
+    """'Dhaka (Bangladesh)' in the page's language: how a zone is named to people."""
+    return timefmt.zone_place(tz, _locale_code())
+
+
 def format_number(number: float) -> str:
     return timefmt.format_number(number, _locale_code())
 
@@ -232,6 +237,7 @@ def init_app(app: Flask) -> None:
         current_locale=_locale_code,
         all_timezones=zone_choices,
         zone_options=zone_options,
+        zone_name=zone_name,
         format_number=format_number,
         when_for=when_for,
     )

@@ -33,6 +33,7 @@ from tests.participants.conftest import last_mail
 
 pytestmark = pytest.mark.browser
 
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -106,6 +107,8 @@ def sign_up_without_javascript(site: LiveSite, context_factory, walk: Walk, lang
         "London (United Kingdom)",
         "ঢাকা (বাংলাদেশ)",
     }
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"sign-up-phone-{lang}.png", full_page=True)
     email = f"walk-{lang}@example.org"
     page.locator("#email").fill(email)
     page.locator("#display_name").fill({"en": "Sky", "bn": "আকাশ"}[lang])
@@ -230,6 +233,8 @@ def test_public_and_personal_pages_fit_a_phone(live_site, walk, new_context, axe
     checker = Checker(live_site, page, axe_source, lang)
     for path in public_pages(walk):
         checker.check(path)
+    page.goto(f"{live_site.url}/")
+    page.screenshot(path=ARTIFACTS / f"schedule-phone-{lang}.png", full_page=True)
     assert not checker.small_targets(f"/meetings/{walk.series_id}/rsvp")
     personal = new_context(timezone_id="Asia/Dhaka", bypass_csp=True, **PHONE).new_page()
     checker.page = personal
@@ -257,6 +262,7 @@ def test_a_few_pages_at_desktop_size(live_site, walk, new_context, axe_source):
     checker = Checker(live_site, page, axe_source, "en")
     for path in ("/", f"/meetings/{walk.series_id}", f"/meetings/{walk.series_id}/rsvp"):
         checker.check(path)
+    page.screenshot(path=ARTIFACTS / "sign-up-desktop.png")
     sign_in(page, live_site, walk.admin)
     for path in ("/organizer/", f"/organizer/meetings/{walk.series_id}", f"/organizer/meetings/{walk.series_id}/edit"):
         checker.check(path)

@@ -144,7 +144,7 @@ def test_visitor_sees_times_in_the_guessed_then_detected_then_chosen_zone(live_s
     page.reload()
     expect(page.locator("#your-timezone")).to_have_value("Asia/Jakarta")
     expect(listed).to_contain_text(clock_pattern("9:00 PM", r" \(your time\)"))
-    expect(page.get_by_text("Times are shown in your time zone: Asia/Jakarta.")).to_be_visible()
+    expect(page.get_by_text("Times are shown in your time zone: Jakarta (Indonesia).")).to_be_visible()
 
 
 @pytest.mark.parametrize(
