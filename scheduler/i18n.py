@@ -8,10 +8,11 @@ from typing import Any
 
 from blinker import Namespace
 from flask import Blueprint, Flask, current_app, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import Domain, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from scheduler import clock, timefmt
@@ -195,25 +196,55 @@ def _place_names(code: str, zones: tuple[str, ...]) -> tuple[tuple[str, str], ..
     return tuple(sorted(named, key=lambda item: (item[1].casefold(), item[0])))
 
 
-def _in_local_digits(variables: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: format_number(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
-        for key, value in variables.items()
-    }
+def _fill(message: str, variables: dict[str, Any]) -> str:
+    """`message % variables` with every number written in the locale's own digits ('%(num)d' takes the text)."""
+    values = dict(variables)
+    for key, value in variables.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values[key] = format_number(value)
+            message = message.replace(f"%({key})d", f"%({key})s")
+    return message % values
+
+
+class _LocalDigitsDomain(Domain):
+    """Flask-Babel's messages, with numbers put into translated sentences ('3 sessions in total') written in the
+    locale's own digits: Python's gettext, ngettext and their lazy forms all come through here."""
+
+    def gettext(self, string: str, **variables: Any) -> str:
+        message = self.get_translations().ugettext(string)
+        return _fill(message, variables) if variables else message
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return _fill(self.get_translations().ungettext(singular, plural, num), variables)
+
+    def pgettext(self, context: str, string: str, **variables: Any) -> str:
+        message = self.get_translations().upgettext(context, string)
+        return _fill(message, variables) if variables else message
+
+    def npgettext(self, context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return _fill(self.get_translations().unpgettext(context, singular, plural, num), variables)
 
 
 def _install_local_digits(app: Flask) -> None:
-    """Numbers put into translated sentences in templates ('3 seats') are written in the locale's own digits."""
-    plain_gettext, plain_ngettext = app.jinja_env.globals["gettext"], app.jinja_env.globals["ngettext"]
+    """Numbers put into translated sentences ('3 seats') are written in the locale's own digits, in Python (the
+    domain) and in templates (Jinja's gettext, which escapes the values into the translated text)."""
+    domain = _LocalDigitsDomain(domain=app.extensions["babel"].default_domain)
+    babel.domain_instance = domain
+
+    def template_text(context: Any, message: str) -> str:
+        """Catalog text is trusted, as in Jinja's own gettext: with autoescape on, the values are escaped into it."""
+        return Markup(message) if context.eval_ctx.autoescape else message  # noqa: S704
 
     @pass_context
     def gettext(context: Any, string: str, **variables: Any) -> str:
-        return plain_gettext(context, string, **_in_local_digits(variables))  # type: ignore[operator]
+        return _fill(template_text(context, domain.get_translations().ugettext(string)), variables)
 
     @pass_context
     def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        return plain_ngettext(context, singular, plural, num, **_in_local_digits(variables))  # type: ignore[operator]
+        return _fill(template_text(context, domain.get_translations().ungettext(singular, plural, num)), variables)
 
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
 

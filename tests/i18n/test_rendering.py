@@ -134,3 +134,20 @@ def test_timefmt_writes_each_locales_default_digits():
     for lang in ("en", "id", "nl"):
         assert re.search(r"[0-9]", timefmt.format_clock(instant, "Asia/Dhaka", lang))
     assert timefmt.digits("20:15", "nl") == "20:15"
+
+
+def test_numbers_in_translated_sentences_use_the_locales_digits(app):
+    from flask import render_template_string
+    from flask_babel import force_locale, lazy_gettext, ngettext
+
+    with app.test_request_context("/"), force_locale("bn"):
+        in_python = ngettext("%(num)s session in total.", "%(num)s sessions in total.", 12)
+        with_d = ngettext("%(num)d seat", "%(num)d seats", 3)  # '%d' placeholders take the digits as text
+        lazy = str(lazy_gettext("%(num)d minute", num=45))
+        in_template = render_template_string('{{ ngettext("%(num)d seat", "%(num)d seats", 12) }}')
+    assert "১২" in in_python and "৩" in with_d and "৪৫" in lazy and "১২" in in_template
+    assert not re.search(r"[0-9]", in_python + with_d + lazy + in_template)
+    with app.test_request_context("/"), force_locale("nl"):
+        assert ngettext("%(num)d seat", "%(num)d seats", 12) == load_catalog("nl")["%(num)d seat"].string[1].replace(
+            "%(num)d", "12"
+        )
