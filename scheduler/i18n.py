@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from blinker import Namespace
@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from scheduler import clock, timefmt
 from scheduler.extensions import babel, db
-from scheduler.locales import LANGUAGE_NAMES, is_valid_zone, language_zone, picker_zones, zone_choices
+from scheduler.locales import LANGUAGE_NAMES, is_valid_zone, language_zone, picker_zones
 from scheduler.redirects import redirect_to_local
 
 LANG_COOKIE = "lang"
@@ -169,9 +169,6 @@ def when_for(
     return _("%(when)s (your time) · %(there)s in %(city)s", when=own, there=there, city=city)
 
 
-_ZONE_ZERO = datetime(2000, 1, 1, tzinfo=UTC)
-
-
 def zone_options(selected: str = "", zones: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(zone, 'Dhaka (Bangladesh) — 20:15') for a select, sorted by name, `selected` included. The names are built
     once per process and language; only the clock (one per distinct offset) is worked out per request."""
@@ -266,7 +263,6 @@ def init_app(app: Flask) -> None:
         viewer_timezone_known=viewer_timezone_known,
         language_names=LANGUAGE_NAMES,
         current_locale=_locale_code,
-        all_timezones=zone_choices,
         zone_options=zone_options,
         zone_name=zone_name,
         format_number=format_number,
