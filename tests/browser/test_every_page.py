@@ -285,3 +285,11 @@ def test_the_first_visit_to_the_schedule_loads_once(live_site, new_context):
     assert documents == [f"{live_site.url}/"]
     expect(page.locator("#your-timezone")).to_have_value("Asia/Dhaka")
     assert {c["name"]: c["value"] for c in context.cookies()}.get("tz") == "Asia/Dhaka"
+
+
+def test_the_accessibility_check_finds_what_it_should(new_context, axe_source):
+    """The harness itself: a nameless button and an image without text are reported (critical)."""
+    page = new_context(bypass_csp=True).new_page()
+    page.set_content('<html lang="en"><title>t</title><main><button></button><img src="data:,"></main></html>')
+    found = " ".join(axe_problems(page, axe_source))
+    assert "button-name (critical)" in found and "image-alt (critical)" in found
