@@ -42,11 +42,14 @@ setup: $(VENV)/.installed translations
 migrate: setup
 	$(FLASK) db upgrade
 
-# Web server and worker side by side; Ctrl+C stops both.
+# Web server and worker side by side; Ctrl+C stops both. Links in emails point at the address it serves on
+# (`make run PORT=5401` -> http://127.0.0.1:5401/...) unless SCHEDULER_PUBLIC_BASE_URL is set.
+DEV_BASE_URL = $${SCHEDULER_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
 run: migrate
-	$(FLASK) demo load
+	SCHEDULER_PUBLIC_BASE_URL="$(DEV_BASE_URL)" $(FLASK) demo load
 	@echo "Serving on http://$(HOST):$(PORT)  (demo staff sign-in: admin@example.org / demo-password-123)"
-	@$(FLASK) worker run & worker=$$!; \
+	@export SCHEDULER_PUBLIC_BASE_URL="$(DEV_BASE_URL)"; \
+	$(FLASK) worker run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -61,8 +61,10 @@ def show_errors(form: object | None, error: RuleError, *, field: str | None = No
 
 
 def transact(
-    action: Callable[[], T], form: object | None = None, *, done: str | None = None, field: str | None = None
+    action: Callable[[], T], form: object | None = None, *, done: object | None = None, field: str | None = None
 ) -> T | _Failed:
+    """`done` is best a lazy string: it is put into words after the change, in the language the page is now in
+    (a person who just chose another language reads the confirmation in it)."""
     try:
         result = action()
     except RuleError as error:
@@ -71,7 +73,8 @@ def transact(
         return FAILED
     db.session.commit()
     if done:
-        flash(done, "success")
+        refresh()  # the change may have been the person's language
+        flash(str(done), "success")
     return result
 
 

@@ -10,6 +10,8 @@ Called once by `create_app`; connecting the same receiver again is a no-op.
 
 from __future__ import annotations
 
+from scheduler import i18n
+from scheduler.auth import services as auth_services
 from scheduler.integrations import provisioning, zoom_events
 from scheduler.meetings import changes
 from scheduler.meetings.models import Series
@@ -24,6 +26,7 @@ def _seats_follow_split(series: Series, *, successor: Series) -> None:
 
 def init_app() -> None:
     changes.meeting_split.connect(_seats_follow_split)
+    i18n.language_chosen.connect(auth_services.remember_language)  # a staff member's switch is saved
     changes.meeting_changed.connect(provisioning.follow_change)  # the room first, then the calendars
     changes.meeting_changed.connect(calendar_updates.follow_change)
     outbox.declare(reminders.KIND, recheck=reminders.still_due)

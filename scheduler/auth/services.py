@@ -71,3 +71,10 @@ def update_settings(user: User, name: str, timezone: str, language: str) -> None
         raise RuleError(errors)
     user.name, user.timezone, user.language = name.strip(), timezone, language
     db.session.flush()
+
+
+def remember_language(_sender: object, *, user: User, code: str) -> None:
+    """A staff member switched language: it becomes their saved preference (pages and their emails)."""
+    if code in current_app.config["LANGUAGES"]:
+        user.language = code
+        db.session.flush()

@@ -4,6 +4,7 @@ import hashlib
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -62,7 +63,7 @@ def settings() -> str | Response | tuple[str, int]:
                 current_user, form.name.data or "", (form.timezone.data or "").strip(), form.language.data or ""
             ),
             form,
-            done=_("Your settings are saved."),
+            done=_l("Your settings are saved."),
         )
         is not FAILED
     ):

@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from scheduler import timefmt
+from scheduler.i18n import when_for
 from scheduler.meetings.models import Group, Occurrence, Series
 from scheduler.notifications import channel_outbox, discretion, invites, outbox
 from scheduler.notifications.models import OutboxMessage
@@ -102,15 +101,10 @@ def language_for(requested: str | None) -> str:
 
 
 def when(instant: datetime, person_tz: str, home_tz: str, locale: str) -> str:
-    """The time in the person's zone, zone named, and the meeting's own time when the clocks differ."""
-    mine = timefmt.format_when(instant, person_tz, locale)
-    if timefmt.local(instant, person_tz).utcoffset() == timefmt.local(instant, home_tz).utcoffset():
-        return mine
-    return _(
-        "%(your_time)s (meeting time: %(home_time)s)",
-        your_time=mine,
-        home_time=timefmt.format_when(instant, home_tz, locale),
-    )
+    """The time in the person's zone and the meeting city's time when the clocks differ (`i18n.when_for`, the one
+    formatter pages use too), with the whole date: 'Tuesday, December 15, 2026, 20:00 (your time) · 19:00 in
+    Amsterdam'."""
+    return when_for(instant, home_tz, person_tz, locale=locale, full=True)
 
 
 def helpline(group: Group) -> str:

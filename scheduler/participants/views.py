@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response as BaseResponse
 
 from scheduler.extensions import limiter
-from scheduler.i18n import format_when, viewer_timezone, viewer_timezone_known
+from scheduler.i18n import viewer_timezone, when_for
 from scheduler.inputs import bounded_id
 from scheduler.meetings import published
 from scheduler.meetings.models import SeriesStatus
@@ -34,11 +34,11 @@ def rsvp(series_id: int) -> ViewResult:
     g.group_language = series.language
     sessions = signup.bookable_sessions(series, limit=12)
     form = RsvpForm()
-    form.set_sessions([(o.id, format_when(o.start)) for o in sessions])
+    form.set_sessions([(o.id, when_for(o.start, series.timezone)) for o in sessions])
     if request.method == "POST" and (request.form.get("website") or "").strip():
         return redirect(url_for(".rsvp_sent", series_id=series.id))  # a bot: pretend all went well
     if request.method == "GET":
-        form.timezone.data = viewer_timezone() if viewer_timezone_known() else ""
+        form.timezone.data = viewer_timezone()  # chosen, detected or guessed: never empty
         form.language.data = str(get_locale() or "en")
         chosen = request.args.get("session", type=bounded_id)
         form.occurrence_id.data = (

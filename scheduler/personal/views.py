@@ -11,6 +11,7 @@ from collections.abc import Callable
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from werkzeug.wrappers import Response as BaseResponse
 
 from scheduler import clock
@@ -87,7 +88,8 @@ def manage(token: str) -> ViewResult:
     return manage_page(token, participant_for(token))
 
 
-def _act(token: str, action: Callable[[Participant], object], done: str) -> ViewResult:
+def _act(token: str, action: Callable[[Participant], object], done: LazyString) -> ViewResult:
+    """`done` stays lazy until the page speaks the person's language (not the browser's)."""
     participant = participant_for(token)
     if transact(lambda: action(participant), done=done) is FAILED:
         return manage_page(token, db.get_or_404(Participant, participant.id), status=400)
@@ -106,16 +108,16 @@ def seat_action(token: str, seat_id: int) -> ViewResult:
     action = request.form.get("action", "")
     if action not in SEAT_DONE:
         abort(400)
-    return _act(token, lambda p: manage_service.change_seat(p, seat_id, action), str(SEAT_DONE[action]))
+    return _act(token, lambda p: manage_service.change_seat(p, seat_id, action), SEAT_DONE[action])
 
 
 def add_session(token: str, occurrence_id: int) -> ViewResult:
-    return _act(token, lambda p: manage_service.add_session(p, occurrence_id), _("This session is added."))
+    return _act(token, lambda p: manage_service.add_session(p, occurrence_id), _l("This session is added."))
 
 
 def join_all(token: str, rsvp_id: int) -> ViewResult:
     return _act(
-        token, lambda p: manage_service.join_all(p, rsvp_id), _("You are now signed up for all upcoming sessions.")
+        token, lambda p: manage_service.join_all(p, rsvp_id), _l("You are now signed up for all upcoming sessions.")
     )
 
 
@@ -125,7 +127,7 @@ def leave(token: str, rsvp_id: int) -> ViewResult:
         rsvp = own_rsvp(participant, rsvp_id)
         return render_template("personal/leave.html", token=token, rsvp=rsvp, participant=participant)
     return _act(
-        token, lambda p: manage_service.leave(p, rsvp_id), _("You have left this meeting. You are welcome back.")
+        token, lambda p: manage_service.leave(p, rsvp_id), _l("You have left this meeting. You are welcome back.")
     )
 
 

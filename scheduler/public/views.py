@@ -18,9 +18,8 @@ from scheduler.i18n import (
     LANG_COOKIE,
     format_clock,
     format_day,
-    format_when,
     viewer_timezone,
-    zone_label,
+    when_for,
 )
 from scheduler.locales import LANGUAGE_NAMES
 from scheduler.meetings import published, recurrence
@@ -73,19 +72,6 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _zone_label(tz: str, instant: datetime) -> str:
-    """zone_label, computed once per zone, offset and language (Babel's zone names are slow to look up)."""
-    local = instant.astimezone(ZoneInfo(tz))
-    key = (tz, _locale(), local.utcoffset(), local.dst())
-    cache: dict[tuple[object, ...], str] = _ZONE_LABELS
-    if key not in cache:
-        cache[key] = zone_label(tz, instant)
-    return cache[key]
-
-
-_ZONE_LABELS: dict[tuple[object, ...], str] = {}
-
-
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))  # type: ignore[call-overload]
 
@@ -103,26 +89,8 @@ def first_name(name: str) -> str:
 
 
 def both_zones(start: datetime, meeting_tz: str, *, full: bool = False) -> str:
-    """The time in the meeting's zone, and in the visitor's zone when the clocks differ there."""
-    viewer_tz = viewer_timezone()
-    own, theirs = start.astimezone(ZoneInfo(meeting_tz)), start.astimezone(ZoneInfo(viewer_tz))
-    same_day = own.date() == theirs.date()
-    own_text = (
-        format_when(start, meeting_tz, with_zone=False) if full or not same_day else format_clock(start, meeting_tz)
-    )
-    zone = _zone_label(meeting_tz, start)
-    if own.utcoffset() == theirs.utcoffset():
-        return _("%(time)s %(zone)s", time=own_text, zone=zone)
-    your_text = (
-        format_when(start, viewer_tz, with_zone=False) if full and not same_day else format_clock(start, viewer_tz)
-    )
-    return _(
-        "%(time)s %(zone)s — %(your_time)s your time (%(your_zone)s)",
-        time=own_text,
-        zone=zone,
-        your_time=your_text,
-        your_zone=viewer_tz,
-    )
+    """The visitor's time and the meeting city's time when the clocks differ (`i18n.when_for`, as in emails)."""
+    return when_for(start, meeting_tz, full=full)
 
 
 def _repeat_sentence(rule: recurrence.RecurrenceRule, series: Series, start: datetime) -> str:

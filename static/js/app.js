@@ -1,17 +1,19 @@
-// Detects the visitor's time zone once and tells the server, which then shows times in it.
+// Detects the visitor's time zone once and remembers it in the "tz" cookie, without reloading: the server guessed
+// one from the browser's languages for this page, and shows the detected one from the next page on.
 (function () {
   "use strict";
   var body = document.body;
   if (!body) return;
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
-  document.querySelectorAll("input[data-detect-timezone]").forEach(function (input) {
-    if (!input.value && zone) input.value = zone;
-  });
-  if (body.dataset.tzKnown === "no" && zone && !sessionStorage.getItem("tz-detected")) {
-    sessionStorage.setItem("tz-detected", "1");
-    var next = window.location.pathname + window.location.search;
-    window.location.replace(body.dataset.tzUrl + "?tz=" + encodeURIComponent(zone) + "&next=" + encodeURIComponent(next));
+  if (!zone) return;
+  if (body.dataset.tzKnown === "no") {
+    document.cookie = "tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
+    document.querySelectorAll("select[data-detect-timezone]").forEach(function (select) {
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === zone) { select.value = zone; break; }
+      }
+    });
   }
 })();
 

@@ -22,7 +22,8 @@ def test_switching_language_changes_the_page_and_sticks(live_site: LiveSite, new
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Nederlands").click()
     expect(page.locator("h1")).to_have_text("Komende bijeenkomsten")
     assert page.locator("html").get_attribute("lang") == "nl"
-    expect(page.get_by_text(re.compile(r"\b\d{2}:\d{2}\b")).first).to_be_visible()  # 24-hour clock in Dutch
+    listed = page.locator(".meeting-list")
+    expect(listed.get_by_text(re.compile(r"\b\d{2}:\d{2}\b")).first).to_be_visible()  # 24-hour clock in Dutch
 
     page.reload()
     expect(page.locator("h1")).to_have_text("Komende bijeenkomsten")

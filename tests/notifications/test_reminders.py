@@ -100,7 +100,7 @@ def test_dst_notice_for_a_dhaka_participant_of_an_amsterdam_meeting(client, meet
         assert "Tuesday 30 March 2027" in after.body_text or "Tuesday, March 30, 2027" in after.body_text
     # the meeting's own time is shown beside the person's when the clocks differ, zones named
     assert timefmt.format_clock(utc(2027, 3, 30, 12, 0), "Europe/Amsterdam", language) in after.body_text
-    assert "Asia/Dhaka" in after.body_text
+    assert "in Amsterdam" in after.body_text  # the meeting's city, its zone named once
 
 
 def test_no_dst_notice_for_someone_in_the_meeting_zone(client, meeting):
