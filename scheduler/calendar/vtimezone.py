@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-__all__ = ["build_vtimezone", "classify_local_time"]
+__all__ = ["build_vtimezone", "classify_local_time", "clock_changes"]
 
 _ONSET_YEAR = 1970
 _PROBE_BEFORE_YEARS = 1  # to find the transition in force when the span starts
@@ -228,3 +228,10 @@ def classify_local_time(tzid: str, local: datetime) -> Literal["ok", "nonexisten
         return "ok"
     round_trip = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     return "ambiguous" if round_trip == naive else "nonexistent"
+
+
+@functools.lru_cache(maxsize=1024)
+def clock_changes(tzid: str, year: int) -> tuple[datetime, ...]:
+    """The UTC instants in ``year`` at which ``tzid`` changes its offset (computed once per zone and year)."""
+    span = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    return tuple(t.utc for t in _find_transitions(ZoneInfo(tzid), *span))

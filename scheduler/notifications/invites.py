@@ -7,6 +7,7 @@ UID of its own. The only link inside is the person's own join link; the recipien
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from flask_babel import gettext as _
 
 from scheduler import clock, timefmt
 from scheduler.calendar import ics
-from scheduler.calendar.vtimezone import classify_local_time
+from scheduler.calendar.vtimezone import classify_local_time, clock_changes
 from scheduler.extensions import db
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series, SeriesStatus
@@ -73,9 +74,19 @@ def _sessions(series: Series) -> list[Occurrence]:
 
 
 def series_event(
-    series: Series, *, text: str, join_url: str | None, sessions: list[Occurrence] | None = None
+    series: Series,
+    *,
+    text: str,
+    join_url: str | None,
+    sessions: list[Occurrence] | None = None,
+    first: tuple[datetime, str] | None = None,
+    last_local: datetime | None = None,
 ) -> ics.EventSpec:
-    """The whole series as one calendar object (RRULE + EXDATE + overrides); ``sessions``: its rows, if loaded."""
+    """The whole series as one calendar object (RRULE + EXDATE + overrides); ``sessions``: its rows, if loaded.
+
+    ``first``: a later DTSTART (an instance of the rule) and the RRULE from there; ``last_local``: the last wall
+    time the VTIMEZONE must cover (default: the last session's).
+    """
     sessions = _sessions(series) if sessions is None else sessions
     status = "CANCELLED" if series.status == SeriesStatus.CANCELLED else "CONFIRMED"
     common = {
@@ -114,16 +125,66 @@ def series_event(
             # The rule's wall time does not exist (spring gap) or happens twice (autumn), or the session
             # spans a clock change: clients read it differently, so it goes out as an explicit override.
             overrides.append(ics.OccurrenceOverride(original, row.start, row.end))
-    last = max((_local(r.start, series.timezone) for r in sessions), default=None)
+    last = last_local or max((_local(r.start, series.timezone) for r in sessions), default=None)
+    local_start, rrule = first or (series.local_start, series.rrule)
     return ics.EventSpec(
-        local_start=series.local_start,
+        local_start=local_start,
         duration=duration,
-        rrule=series.rrule,
+        rrule=rrule,
         exdates=tuple(sorted(exdates)),
         overrides=tuple(sorted(overrides, key=lambda o: o.original_local_start)),
         last_instance_local=last,
         **common,
     )
+
+
+def clock_change_instants(series: Series, since: datetime, until: datetime) -> list[datetime]:
+    """UTC starts of the rule's instances in [since, until) that a clock change may touch (it falls within a day
+    of the session): the only ones `_read_differently` can flag. Expands a few days around each change only."""
+    if series.rrule is None:
+        return []
+    reach = timedelta(minutes=series.duration_minutes) + timedelta(days=1)
+    found: set[datetime] = set()
+    for year in range(since.year, until.year + 1):
+        for change in clock_changes(series.timezone, year):
+            lo, hi = max(since, change - reach), min(until, change + timedelta(days=1))
+            if lo < hi:
+                found.update(
+                    i.start_utc
+                    for i in recurrence.expand(series.rrule, series.local_start, series.timezone, start=lo, end=hi)
+                )
+    return sorted(found)
+
+
+def window_event(
+    series: Series, *, text: str, join_url: str | None, changed: list[Occurrence], since: datetime, until: datetime
+) -> ics.EventSpec | None:
+    """The series as a subscription feed carries it: its instances from ``since`` on (None if it ended before).
+
+    ``changed`` are its session rows from ``since`` on that differ from the rule: cancelled, moved, or (among
+    `clock_change_instants` up to ``until``) read differently around a clock change; the other sessions are
+    exactly what the RRULE gives. A series that began before ``since`` starts at its first instance after it
+    (COUNT reduced by the instances skipped), so nothing is walked from the first session.
+    """
+    tz = series.timezone
+    if series.rrule is None:
+        start_utc = recurrence.local_to_utc(series.local_start, tz)
+        if start_utc < since and not any(row.start >= since for row in changed):
+            return None
+        return series_event(series, text=text, join_url=join_url, sessions=changed)
+    first = recurrence.expand(series.rrule, series.local_start, tz, start=since, limit=1)
+    if not first:
+        return None
+    rrule = series.rrule
+    begins = (series.local_start, rrule)
+    if recurrence.local_to_utc(series.local_start, tz) < since:
+        if "COUNT=" in rrule:  # at most MAX_COUNT instances: counting the skipped ones is bounded
+            skipped = recurrence.count_before(rrule, series.local_start, tz, first[0].start_utc)
+            count = int(re.search(r"COUNT=(\d+)", rrule).group(1))  # type: ignore[union-attr]
+            rrule = re.sub(r"COUNT=\d+", f"COUNT={count - skipped}", rrule)
+        begins = (first[0].local_start, rrule)
+    kept = [row for row in changed if row.original_start >= first[0].start_utc]
+    return series_event(series, text=text, join_url=join_url, sessions=kept, first=begins, last_local=_local(until, tz))
 
 
 def _read_differently(original: datetime, row: Occurrence, tz: str) -> bool:
