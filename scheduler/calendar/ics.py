@@ -8,6 +8,7 @@ DTSTAMP must be timezone-aware and is written in UTC.  Output is CRLF, folded at
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import rrule as rrule_type
 from dateutil.rrule import rrulestr
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vRecur
 
@@ -98,7 +100,7 @@ class EventSpec:
             if self.exdates or self.overrides:
                 raise ValueError("EXDATE/overrides need an RRULE")
             return
-        recur = vRecur.from_ical(self.rrule)
+        recur = _recur_names(self.rrule)
         if "COUNT" in recur and "UNTIL" in recur:
             raise ValueError("COUNT and UNTIL exclude each other")
         if "UNTIL" in recur and not re.search(r"UNTIL=\d{8}T\d{6}Z(;|$)", self.rrule.upper()):
@@ -117,7 +119,7 @@ class EventSpec:
         """Naive wall times of the occurrences in [lo, hi] (DTSTART included): one walk of the rule."""
         if self.rrule is None:
             return frozenset({self.local_start} if lo <= self.local_start <= hi else ())
-        rule = rrulestr(self.rrule, dtstart=self.local_start.replace(tzinfo=self.zone))
+        rule = _parsed_rule(self.rrule, self.local_start, self.tzid)
         zone = self.zone
         found = rule.between(lo.replace(tzinfo=zone), hi.replace(tzinfo=zone), inc=True)
         return frozenset(value.replace(tzinfo=None) for value in found)
@@ -145,6 +147,17 @@ class EventSpec:
             starts += [o.original_local_start, _wall(o.local_start, zone)]
             ends.append(_wall(o.local_end, zone))
         return min(starts), max(ends)
+
+
+@functools.lru_cache(maxsize=4096)
+def _recur_names(rrule: str) -> frozenset[str]:
+    return frozenset(vRecur.from_ical(rrule))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_rule(rrule: str, local_start: datetime, tzid: str) -> rrule_type:
+    """Parsed once per rule and start (iterating a dateutil rule does not change it)."""
+    return rrulestr(rrule, dtstart=local_start.replace(tzinfo=ZoneInfo(tzid)))
 
 
 def _wall(value: datetime, zone: ZoneInfo) -> datetime:

@@ -7,6 +7,7 @@ UID of its own. The only link inside is the person's own join link; the recipien
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta
 
@@ -81,11 +82,14 @@ def series_event(
     sessions: list[Occurrence] | None = None,
     first: tuple[datetime, str] | None = None,
     last_local: datetime | None = None,
+    title: str | None = None,
+    page_url: str | None = None,
 ) -> ics.EventSpec:
     """The whole series as one calendar object (RRULE + EXDATE + overrides); ``sessions``: its rows, if loaded.
 
     ``first``: a later DTSTART (an instance of the rule) and the RRULE from there; ``last_local``: the last wall
-    time the VTIMEZONE must cover (default: the last session's).
+    time the VTIMEZONE must cover (default: the last session's); ``title``/``page_url``: a public SUMMARY and
+    URL instead of the participant's (neutral) title and join link.
     """
     sessions = _sessions(series) if sessions is None else sessions
     status = "CANCELLED" if series.status == SeriesStatus.CANCELLED else "CONFIRMED"
@@ -93,10 +97,10 @@ def series_event(
         "uid": series.uid,
         "sequence": series.sequence,
         "tzid": series.timezone,
-        "summary": summary(series),
+        "summary": title if title is not None else summary(series),
         "description": text,
         "location": join_url,
-        "url": join_url,
+        "url": page_url if page_url is not None else join_url,
         "status": status,
     }
     duration = timedelta(minutes=series.duration_minutes)
@@ -138,26 +142,57 @@ def series_event(
     )
 
 
-def clock_change_instants(series: Series, since: datetime, until: datetime) -> list[datetime]:
+def clock_change_instants(series: Series, since: datetime, until: datetime) -> tuple[datetime, ...]:
     """UTC starts of the rule's instances in [since, until) that a clock change may touch (it falls within a day
     of the session): the only ones `_read_differently` can flag. Expands a few days around each change only."""
     if series.rrule is None:
-        return []
-    reach = timedelta(minutes=series.duration_minutes) + timedelta(days=1)
+        return ()
+    return _clock_change_instants(
+        series.rrule, series.local_start, series.timezone, series.duration_minutes, since, until
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_change_instants(
+    rrule: str, local_start: datetime, tz: str, minutes: int, since: datetime, until: datetime
+) -> tuple[datetime, ...]:
+    """Per rule and window (the same for every request until the rule or the window changes)."""
+    reach = timedelta(minutes=minutes) + timedelta(days=1)
     found: set[datetime] = set()
     for year in range(since.year, until.year + 1):
-        for change in clock_changes(series.timezone, year):
+        for change in clock_changes(tz, year):
             lo, hi = max(since, change - reach), min(until, change + timedelta(days=1))
             if lo < hi:
-                found.update(
-                    i.start_utc
-                    for i in recurrence.expand(series.rrule, series.local_start, series.timezone, start=lo, end=hi)
-                )
-    return sorted(found)
+                found.update(i.start_utc for i in recurrence.expand(rrule, local_start, tz, start=lo, end=hi))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_start(rrule: str, local_start: datetime, tz: str, since: datetime) -> tuple[datetime, str] | None:
+    """The rule's first instance at or after ``since`` as a DTSTART, and the RRULE from there (COUNT reduced by
+    the instances skipped; at most MAX_COUNT, so counting them is bounded); None if the rule ended before."""
+    first = recurrence.expand(rrule, local_start, tz, start=since, limit=1)
+    if not first:
+        return None
+    if recurrence.local_to_utc(local_start, tz) >= since:
+        return local_start, rrule
+    if "COUNT=" in rrule:
+        skipped = recurrence.count_before(rrule, local_start, tz, first[0].start_utc)
+        count = int(re.search(r"COUNT=(\d+)", rrule).group(1))  # type: ignore[union-attr]
+        rrule = re.sub(r"COUNT=\d+", f"COUNT={count - skipped}", rrule)
+    return first[0].local_start, rrule
 
 
 def window_event(
-    series: Series, *, text: str, join_url: str | None, changed: list[Occurrence], since: datetime, until: datetime
+    series: Series,
+    *,
+    text: str,
+    join_url: str | None,
+    changed: list[Occurrence],
+    since: datetime,
+    until: datetime,
+    title: str | None = None,
+    page_url: str | None = None,
 ) -> ics.EventSpec | None:
     """The series as a subscription feed carries it: its instances from ``since`` on (None if it ended before).
 
@@ -167,24 +202,20 @@ def window_event(
     (COUNT reduced by the instances skipped), so nothing is walked from the first session.
     """
     tz = series.timezone
+    shown = {"title": title, "page_url": page_url}
     if series.rrule is None:
         start_utc = recurrence.local_to_utc(series.local_start, tz)
         if start_utc < since and not any(row.start >= since for row in changed):
             return None
-        return series_event(series, text=text, join_url=join_url, sessions=changed)
-    first = recurrence.expand(series.rrule, series.local_start, tz, start=since, limit=1)
-    if not first:
+        return series_event(series, text=text, join_url=join_url, sessions=changed, **shown)
+    begins = _window_start(series.rrule, series.local_start, tz, since)
+    if begins is None:
         return None
-    rrule = series.rrule
-    begins = (series.local_start, rrule)
-    if recurrence.local_to_utc(series.local_start, tz) < since:
-        if "COUNT=" in rrule:  # at most MAX_COUNT instances: counting the skipped ones is bounded
-            skipped = recurrence.count_before(rrule, series.local_start, tz, first[0].start_utc)
-            count = int(re.search(r"COUNT=(\d+)", rrule).group(1))  # type: ignore[union-attr]
-            rrule = re.sub(r"COUNT=\d+", f"COUNT={count - skipped}", rrule)
-        begins = (first[0].local_start, rrule)
-    kept = [row for row in changed if row.original_start >= first[0].start_utc]
-    return series_event(series, text=text, join_url=join_url, sessions=kept, first=begins, last_local=_local(until, tz))
+    first_utc = recurrence.local_to_utc(begins[0], tz)
+    kept = [row for row in changed if row.original_start >= first_utc]
+    return series_event(
+        series, text=text, join_url=join_url, sessions=kept, first=begins, last_local=_local(until, tz), **shown
+    )
 
 
 def _read_differently(original: datetime, row: Occurrence, tz: str) -> bool:

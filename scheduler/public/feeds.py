@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -140,10 +139,17 @@ def _group_events(group: Group, window: tuple[datetime, datetime]) -> tuple[str,
             page = f"{base}{series.id}"
             text = "\n\n".join(part for part in (series.description.strip(), sign_up.replace("\0", page)) if part)
             spec = invites.window_event(
-                series, text=text, join_url=None, changed=sessions[series.id], since=since, until=until
+                series,
+                text=text,
+                join_url=None,
+                changed=sessions[series.id],
+                since=since,
+                until=until,
+                title=series.title,
+                page_url=page,
             )
             if spec is not None:
-                events.append(replace(spec, summary=series.title, url=page))
+                events.append(spec)
         name = group.name
     return name, events
 
