@@ -11,7 +11,7 @@ from scheduler.integrations import provisioning
 from scheduler.meetings import changes
 from scheduler.meetings.models import Series
 from scheduler.notifications import calendar_updates, outbox, reminders
-from scheduler.participants import lifecycle
+from scheduler.participants import emails, lifecycle
 
 
 def _seats_follow_split(series: Series, *, successor: Series) -> None:
@@ -23,3 +23,5 @@ def init_app() -> None:
     changes.meeting_changed.connect(provisioning.follow_change)  # the room first, then the calendars
     changes.meeting_changed.connect(calendar_updates.follow_change)
     outbox.declare(reminders.KIND, recheck=reminders.still_due)
+    for kind in ("rsvp_confirm", "rsvp_already"):  # queued unrendered by the sign-up request
+        outbox.declare(kind, render=emails.render_later)

@@ -231,7 +231,8 @@ def _claim_batch(limit: int) -> tuple[list[int], list[Outgoing]]:
         rows = db.session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         ).all()
-        batch = [Outgoing(r.id, r.attempts, r.recipient_email, envelope_for(r)) for r in _withdraw_unwanted(list(rows))]
+        ready = outbox.render_pending(_withdraw_unwanted(list(rows)))
+        batch = [Outgoing(r.id, r.attempts, r.recipient_email, envelope_for(r)) for r in ready]
     db.session.commit()
     return ids, batch
 
