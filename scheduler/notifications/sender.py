@@ -174,6 +174,7 @@ def _mark_sent(ids: list[int], *, commit: bool = True) -> None:
             sa.update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids))
             .values(status=OutboxStatus.SENT, sent_at=clock.now(), last_error=None)
+            .execution_options(synchronize_session=False)  # no walk over the batch's rows in the session
         )
         ids.clear()
     if commit:
