@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -41,5 +42,10 @@ def format_clock(instant: datetime, tz: str, locale: str) -> str:
 
 def weekday_names(locale: str) -> list[str]:
     """Monday first, in the locale's language."""
+    return list(_weekday_names(locale))
+
+
+@functools.lru_cache(maxsize=64)
+def _weekday_names(locale: str) -> tuple[str, ...]:
     days = Locale.parse(locale).days["format"]["wide"]
-    return [days[i] for i in range(7)]
+    return tuple(days[i] for i in range(7))

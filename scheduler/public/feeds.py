@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
@@ -24,6 +26,7 @@ from scheduler.web import found
 
 feeds_bp = Blueprint("feeds", __name__)
 FEED_CACHE_SECONDS = 3600
+FEED_CACHE_BYTES = 16 * 1024 * 1024  # per process: the feed bodies kept for repeated requests (FeedBodies)
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
@@ -54,9 +57,44 @@ def calendar_response(
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_change):
         response.status_code = 304
         return response
-    name, events = build()
-    response.set_data(ics.publish_feed(name, events, last_change, empty_tzid=empty_tzid))
+    bodies = current_app.extensions.setdefault("feed_bodies", FeedBodies())
+    body = bodies.get(request.path, etag)
+    if body is None:
+        name, events = build()
+        body = ics.publish_feed(name, events, last_change, empty_tzid=empty_tzid)
+        bodies.put(request.path, etag, body)
+    response.set_data(body)
     return response
+
+
+class FeedBodies:
+    """The last bodies served, by path and ETag, in this process (FEED_CACHE_BYTES at most): a calendar app
+    polling without a conditional request gets the unchanged calendar without it being built again. The ETag
+    is made from the feed's version, so a change is a new key; old ones fall out, least recently used first."""
+
+    def __init__(self) -> None:
+        self._bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, path: str, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get((path, etag))
+            if body is not None:
+                self._bodies.move_to_end((path, etag))
+            return body
+
+    def put(self, path: str, etag: str, body: bytes) -> None:
+        limit = FEED_CACHE_BYTES
+        if len(body) > limit // 8:
+            return
+        with self._lock:
+            old = self._bodies.pop((path, etag), None)
+            self._size += len(body) - (len(old) if old is not None else 0)
+            self._bodies[(path, etag)] = body
+            while self._size > limit:
+                _key, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped)
 
 
 FEED_PAST_DAYS = 90  # a subscription feed carries the sessions from about this long ago on (README: Calendar feeds)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -104,3 +105,20 @@ def test_calendar_apps_see_exactly_the_sessions_of_the_window(app, client, froze
     last = max(end for _start, end in expected)
     seen = [(s, e) for s, e in expand_with_recurring_ical_events(body) if s < last]
     assert seen == expected
+
+
+def test_a_repeated_request_is_served_without_building_until_something_changes(app, client, frozen_now, monkeypatch):
+    from scheduler.public import feeds
+
+    group = create_group({create_user("organizer"): "organizer"}, slug="network")
+    (series,) = add_meetings(group, 1)
+    first = client.get(f"/groups/{group.slug}/calendar.ics").get_data()
+    real = feeds.ics.publish_feed
+    monkeypatch.setattr(feeds.ics, "publish_feed", lambda *a, **k: pytest.fail("built an unchanged feed again"))
+    assert client.get(f"/groups/{group.slug}/calendar.ics").get_data() == first
+    monkeypatch.setattr(feeds.ics, "publish_feed", real)
+    with clock.frozen_at(clock.now() + timedelta(minutes=5)):
+        services.cancel_occurrence(next(r for r in series.occurrences if r.start > clock.now()), "Holiday")
+        db.session.commit()
+    changed = client.get(f"/groups/{group.slug}/calendar.ics").get_data()
+    assert changed != first and b"EXDATE" in changed
