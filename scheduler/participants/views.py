@@ -26,11 +26,12 @@ def rsvp_limit() -> str:
 
 @limiter.limit(rsvp_limit, methods=["POST"])
 def rsvp(series_id: int) -> ViewResult:
-    series = found(public_queries.meeting(series_id))
+    series = found(public_queries.meeting(series_id, details=request.method == "GET"))
     g.group_language = series.language
     sessions = signup.bookable_sessions(series, limit=12)
     form = RsvpForm()
-    form.set_sessions([(o.id, format_when(o.start)) for o in sessions])
+    # A POST needs the choices' values only; their labels (Babel formatting) only when a page is shown.
+    form.set_sessions([(o.id, format_when(o.start) if request.method == "GET" else "") for o in sessions])
     if request.method == "POST" and (request.form.get("website") or "").strip():
         return redirect(url_for(".rsvp_sent", series_id=series.id))  # a bot: pretend all went well
     if request.method == "GET":
@@ -46,6 +47,8 @@ def rsvp(series_id: int) -> ViewResult:
     ):
         return redirect(url_for(".rsvp_sent", series_id=series_id))  # no reload after commit
     status = 400 if request.method == "POST" else 200
+    if request.method == "POST":
+        form.set_sessions([(o.id, format_when(o.start)) for o in sessions])
     return render_template(
         "participants/rsvp_form.html",
         form=form,

@@ -18,7 +18,7 @@ from tests.notifications.smtp_server import SmtpSink
 from tests.participants.conftest import ENGLISH, LINK, confirm, form, rsvp_of
 from tests.statements import count_queries
 
-STATEMENTS = 12  # the sign-up POST on a network of thousands of sessions (15 with the email rendered in it)
+STATEMENTS = 11  # the sign-up POST on a network of thousands of sessions (15 with the email rendered in it)
 
 
 @pytest.fixture
