@@ -20,7 +20,7 @@ from dateutil.rrule import rrule as rrule_type
 from dateutil.rrule import rrulestr
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vRecur
 
-from scheduler.calendar.vtimezone import build_vtimezone
+from scheduler.calendar.vtimezone import build_vtimezone, vtimezone_bytes
 
 DEFAULT_PRODID = "-//Scheduler//Support group meetings 1.0//EN"
 _DEFAULT_SPAN = timedelta(days=3653)  # last_instance_local=None => start + 10 years
@@ -186,8 +186,9 @@ def _attendee(person: Person, rsvp: bool) -> vCalAddress:
     return _address(person, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE" if rsvp else "FALSE")
 
 
-def _calendar(method: str, prodid: str, events: Iterable[EventSpec]) -> Calendar:
-    """VCALENDAR header plus exactly one VTIMEZONE per TZID, covering all the events using it."""
+def _calendar(method: str, prodid: str, events: Iterable[EventSpec], *, zones: bool = True) -> Calendar:
+    """VCALENDAR header plus exactly one VTIMEZONE per TZID, covering all the events using it (``zones=False``:
+    the header only, the caller adds them as `_zone_lines`)."""
     cal = Calendar()
     for prop, value in (
         ("prodid", prodid),
@@ -196,15 +197,24 @@ def _calendar(method: str, prodid: str, events: Iterable[EventSpec]) -> Calendar
         ("method", method),
     ):
         cal.add(prop, value)
+    for tzid, (lo, hi) in _spans(events).items() if zones else ():
+        cal.add_component(build_vtimezone(tzid, lo, hi))
+    return cal
+
+
+def _spans(events: Iterable[EventSpec]) -> dict[str, tuple[datetime, datetime]]:
     spans: dict[str, tuple[datetime, datetime]] = {}
     for event in events:
         lo, hi = event.span()
         if event.tzid in spans:
             lo, hi = min(lo, spans[event.tzid][0]), max(hi, spans[event.tzid][1])
         spans[event.tzid] = (lo, hi)
-    for tzid, (lo, hi) in spans.items():
-        cal.add_component(build_vtimezone(tzid, lo, hi))
-    return cal
+    return spans
+
+
+def _zone_lines(events: list[EventSpec]) -> bytes:
+    """The VTIMEZONEs `_calendar` would add, as the bytes they serialise to (made once per zone and years)."""
+    return b"".join(vtimezone_bytes(tzid, lo, hi) for tzid, (lo, hi) in _spans(events).items())
 
 
 def _vevent(
@@ -398,7 +408,7 @@ def publish_feed(
     of ``empty_tzid`` (the reader's zone), so it stays a valid, empty calendar.
     """
     events = list(events)
-    cal = _calendar("PUBLISH", prodid, events)
+    cal = _calendar("PUBLISH", prodid, events, zones=False)  # the VTIMEZONEs go in as ready bytes, below
     if not events:
         moment = _utc(dtstamp).astimezone(ZoneInfo(empty_tzid)).replace(tzinfo=None)
         cal.add_component(build_vtimezone(empty_tzid, moment, moment))
@@ -415,4 +425,8 @@ def publish_feed(
             if organizer is not None:
                 vevent.add("organizer", _address(organizer))
             cal.add_component(vevent)
-    return cal.to_ical()
+    body = cal.to_ical()
+    if not events:
+        return body
+    first = body.index(b"\r\nBEGIN:VEVENT\r\n") + 2  # the VTIMEZONEs come before the first event, as added
+    return body[:first] + _zone_lines(events) + body[first:]
