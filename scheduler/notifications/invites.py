@@ -143,8 +143,8 @@ def series_event(
 
 
 def clock_change_instants(series: Series, since: datetime, until: datetime) -> tuple[datetime, ...]:
-    """UTC starts of the rule's instances in [since, until) that a clock change may touch (it falls within a day
-    of the session): the only ones `_read_differently` can flag. Expands a few days around each change only."""
+    """UTC starts of the rule's instances in [since, until) that a clock change may touch (it falls within hours
+    of the session): the only ones `_read_differently` can flag. Expands a few hours around each change only."""
     if series.rrule is None:
         return ()
     return _clock_change_instants(
@@ -157,11 +157,13 @@ def _clock_change_instants(
     rrule: str, local_start: datetime, tz: str, minutes: int, since: datetime, until: datetime
 ) -> tuple[datetime, ...]:
     """Per rule and window (the same for every request until the rule or the window changes)."""
-    reach = timedelta(minutes=minutes) + timedelta(days=1)
+    # A start or end wall time in the gap or overlap, or the change inside the session: the start is within the
+    # session's length plus the shift (at most 2 hours anywhere; 3 allowed) of the change.
+    shift = timedelta(hours=3)
     found: set[datetime] = set()
     for year in range(since.year, until.year + 1):
         for change in clock_changes(tz, year):
-            lo, hi = max(since, change - reach), min(until, change + timedelta(days=1))
+            lo, hi = max(since, change - timedelta(minutes=minutes) - shift), min(until, change + shift)
             if lo < hi:
                 found.update(i.start_utc for i in recurrence.expand(rrule, local_start, tz, start=lo, end=hi))
     return tuple(sorted(found))
@@ -241,6 +243,15 @@ def _rule_values(series: Series, sessions: list[Occurrence]) -> dict[datetime, d
     """
     if not sessions or series.rrule is None:
         return {}
+    if len(sessions) <= 4:  # a few sessions of a window (a feed): one short walk each, not one across them all
+        found: dict[datetime, datetime] = {}
+        for row in sessions:
+            at = row.original_start
+            for instance in recurrence.expand(
+                series.rrule, series.local_start, series.timezone, start=at, end=at + timedelta(seconds=1)
+            ):
+                found[instance.start_utc] = instance.local_start
+        return found
     first = min(row.original_start for row in sessions)
     last = max(row.original_start for row in sessions)
     instances = recurrence.expand(

@@ -7,10 +7,14 @@ queries depends neither on the number of meetings nor on the number of sessions.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from scheduler import clock
@@ -19,6 +23,7 @@ from scheduler.meetings import services
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.meetings.recurrence import RecurrenceRule
 from scheduler.public.feeds import FEED_PAST_DAYS, feed_window
+from scheduler.rules import RuleError
 from tests.calendar.test_ics import expand_with_recurring_ical_events
 from tests.factories import create_group, create_series, create_user
 from tests.statements import count_queries
@@ -122,3 +127,50 @@ def test_a_repeated_request_is_served_without_building_until_something_changes(a
         db.session.commit()
     changed = client.get(f"/groups/{group.slug}/calendar.ics").get_data()
     assert changed != first and b"EXDATE" in changed
+
+
+ZONES = ["Europe/Amsterdam", "America/New_York", "America/Santiago", "Australia/Sydney", "Asia/Dhaka"]
+TIMES = [time(0, 30), time(1, 30), time(2, 0), time(2, 30), time(19, 0)]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
+@given(
+    zone=st.sampled_from(ZONES),
+    at=st.sampled_from(TIMES),
+    weekday=st.integers(0, 6),
+    first=st.dates(date(2024, 1, 1), date(2027, 1, 31)),
+    minutes=st.sampled_from([45, 90, 180]),
+    edits=st.lists(st.tuples(st.integers(0, 60), st.integers(-30, 30)), max_size=3),
+)
+def test_calendar_apps_see_the_window_exactly_across_clock_changes(
+    app, frozen_now, zone, at, weekday, first, minutes, edits
+):
+    """Weekly meetings at wall times in spring gaps and autumn overlaps, begun before or after the window, with
+    sessions moved (hours != 0) or cancelled (hours == 0): the feed's expansion is the app's sessions."""
+    client = app.test_client()
+    group = create_group({create_user("organizer"): "organizer"}, slug=f"g-{uuid.uuid4().hex[:8]}", timezone=zone)
+    series = create_series(
+        group,
+        start_date=first,
+        start_time=at,
+        timezone=zone,
+        duration_minutes=minutes,
+        rule=RecurrenceRule("weekly", weekdays=(weekday,)),
+        accept_dst_shift=True,
+    )
+    upcoming = sorted((r for r in series.occurrences if r.start > clock.now()), key=lambda r: r.start)
+    for index, hours in edits:
+        row = upcoming[index % len(upcoming)]
+        try:
+            if hours == 0:
+                services.cancel_occurrence(row, "Holiday")
+            else:
+                target = (row.start + timedelta(hours=hours)).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+                services.move_occurrence(row, target)
+            db.session.commit()
+        except RuleError:
+            db.session.rollback()
+    _count, body = feed(client, group)
+    expected = sessions_in_window([series.id])
+    last = max(end for _start, end in expected)
+    assert [(s, e) for s, e in expand_with_recurring_ical_events(body) if s < last] == expected
