@@ -18,10 +18,12 @@ from scheduler.extensions import db
 from scheduler.integrations.provisioning import join_url_for
 from scheduler.meetings.models import Group, MemberRole, Occurrence, OccurrenceStatus, Series
 from scheduler.meetings.permissions import membership_role
+from scheduler.meetings.services import MAX_DURATION_MINUTES
 from scheduler.participants import links
 from scheduler.participants.models import LIVE, UPCOMING, Participant, Rsvp, RsvpScope, RsvpStatus, Seat, SeatStatus
 
 SESSIONS_SHOWN = 8
+_LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MINUTES)
 STATUS_ORDER = [SeatStatus.CONFIRMED, SeatStatus.OFFERED, SeatStatus.WAITLISTED, SeatStatus.SKIPPED]
 
 
@@ -68,7 +70,11 @@ def my_meetings(participant: Participant) -> list[MeetingLines]:
             .over(partition_by=Occurrence.series_id, order_by=(Occurrence.start, Occurrence.id))
             .label("rank"),
         )
-        .where(Occurrence.series_id.in_({r.series_id for r in rsvps}), Occurrence.end > clock.now())
+        .where(
+            Occurrence.series_id.in_({r.series_id for r in rsvps}),
+            Occurrence.start > clock.now() - _LONGEST_SESSION,  # bounded on start: the (series_id, start) index
+            Occurrence.end > clock.now(),
+        )
         .subquery()
     )
     upcoming = db.session.scalars(
