@@ -43,7 +43,8 @@ def rsvp(series_id: int) -> ViewResult:
         )
         form.scope.data = RsvpScope.OCCURRENCE if chosen else RsvpScope.SERIES
     elif (
-        form.validate_on_submit() and transact(lambda: signup.request_rsvp(series, form.to_input()), form) is not FAILED
+        form.validate_on_submit()
+        and transact(lambda: signup.request_rsvp(series, form.to_input(), sessions), form) is not FAILED
     ):
         return redirect(url_for(".rsvp_sent", series_id=series_id))  # no reload after commit
     status = 400 if request.method == "POST" else 200
