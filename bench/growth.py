@@ -107,7 +107,12 @@ def run(app: Flask, paths: dict[str, str], sizes: list[int]) -> dict[str, Any]:
         client = app.test_client()
         for name, path in paths.items():  # one warm-up, one timed: a slow page at 1M rows costs seconds each
             client.get(path)
-            pages[name][str(rows)] = round(measure._best_of(1, lambda c=client, p=path: c.get(p)) * 1000, 1)
+
+            def built(c: Any = client, p: str = path) -> object:  # a feed built again, not the body kept by ETag
+                app.extensions.pop("feed_bodies", None)
+                return c.get(p)
+
+            pages[name][str(rows)] = round(measure._best_of(1, built) * 1000, 1)
     for query in queries:
         values = list(query["ms"].values())
         query["growth"] = round(max(values) / max(min(values), 0.001), 2) if values else None

@@ -459,7 +459,8 @@ def markdown(results: dict[str, Any]) -> str:
             label,
             [
                 _cell(get(b)["http"][key], "vs_hello")
-                + f"; {f.get('times_icalendar')}× icalendar, {f.get('events')} events"
+                + f"; {f.get('times_icalendar')}× icalendar ({f.get('built_times_icalendar')}× when built "
+                f"again), {f.get('events')} events"
                 for b in backends
                 for f in [get(b)["feeds"][key]]
             ],

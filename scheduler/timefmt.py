@@ -119,5 +119,10 @@ def format_long_date(day: object, locale: str) -> str:
 
 def weekday_names(locale: str) -> list[str]:
     """Monday first, in the locale's language."""
+    return list(_weekday_names(locale))
+
+
+@functools.lru_cache(maxsize=64)
+def _weekday_names(locale: str) -> tuple[str, ...]:
     days = Locale.parse(locale).days["format"]["wide"]
-    return [days[i] for i in range(7)]
+    return tuple(days[i] for i in range(7))

@@ -33,3 +33,5 @@ def init_app() -> None:
     emails.use(rsvp_emails)  # participants' services ask; notifications writes
     privacy.on_erase(outbox.forget)
     zoom_events.room_needs_attention.connect(staff_mail.video_room_alert)
+    for kind in rsvp_emails.RENDERED_LATER:
+        outbox.declare(kind, render=rsvp_emails.render_later)

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vRecur
 
-from scheduler.calendar.vtimezone import build_vtimezone
+from scheduler.calendar.rule_cache import parsed_rule, recur_names
+from scheduler.calendar.vtimezone import build_vtimezone, vtimezone_bytes
 from scheduler.calendar.walltime import (
     _in_zone,
     _require_naive,
@@ -101,7 +101,7 @@ class EventSpec:
             if self.exdates or self.overrides:
                 raise ValueError("EXDATE/overrides need an RRULE")
             return
-        recur = vRecur.from_ical(self.rrule)
+        recur = recur_names(self.rrule)
         if "COUNT" in recur and "UNTIL" in recur:
             raise ValueError("COUNT and UNTIL exclude each other")
         if "UNTIL" in recur and not re.search(r"UNTIL=\d{8}T\d{6}Z(;|$)", self.rrule.upper()):
@@ -120,7 +120,7 @@ class EventSpec:
         """Naive wall times of the occurrences in [lo, hi] (DTSTART included): one walk of the rule."""
         if self.rrule is None:
             return frozenset({self.local_start} if lo <= self.local_start <= hi else ())
-        rule = rrulestr(self.rrule, dtstart=self.local_start.replace(tzinfo=self.zone))
+        rule = parsed_rule(self.rrule, self.local_start, self.tzid)
         zone = self.zone
         found = rule.between(lo.replace(tzinfo=zone), hi.replace(tzinfo=zone), inc=True)
         return frozenset(value.replace(tzinfo=None) for value in found)
@@ -166,8 +166,9 @@ def _attendee(person: Person, rsvp: bool) -> vCalAddress:
     return _address(person, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE" if rsvp else "FALSE")
 
 
-def _calendar(method: str, prodid: str, events: Iterable[EventSpec]) -> Calendar:
-    """VCALENDAR header plus exactly one VTIMEZONE per TZID, covering all the events using it."""
+def _calendar(method: str, prodid: str, events: Iterable[EventSpec], *, zones: bool = True) -> Calendar:
+    """VCALENDAR header plus exactly one VTIMEZONE per TZID, covering all the events using it (``zones=False``:
+    the header only, the caller adds them as `_zone_lines`)."""
     cal = Calendar()
     for prop, value in (
         ("prodid", prodid),
@@ -176,15 +177,24 @@ def _calendar(method: str, prodid: str, events: Iterable[EventSpec]) -> Calendar
         ("method", method),
     ):
         cal.add(prop, value)
+    for tzid, (lo, hi) in _spans(events).items() if zones else ():
+        cal.add_component(build_vtimezone(tzid, lo, hi))
+    return cal
+
+
+def _spans(events: Iterable[EventSpec]) -> dict[str, tuple[datetime, datetime]]:
     spans: dict[str, tuple[datetime, datetime]] = {}
     for event in events:
         lo, hi = event.span()
         if event.tzid in spans:
             lo, hi = min(lo, spans[event.tzid][0]), max(hi, spans[event.tzid][1])
         spans[event.tzid] = (lo, hi)
-    for tzid, (lo, hi) in spans.items():
-        cal.add_component(build_vtimezone(tzid, lo, hi))
-    return cal
+    return spans
+
+
+def _zone_lines(events: list[EventSpec]) -> bytes:
+    """The VTIMEZONEs `_calendar` would add, as the bytes they serialise to (made once per zone and years)."""
+    return b"".join(vtimezone_bytes(tzid, lo, hi) for tzid, (lo, hi) in _spans(events).items())
 
 
 def _vevent(
@@ -358,7 +368,7 @@ def publish_feed(
     of ``empty_tzid`` (the reader's zone), so it stays a valid, empty calendar.
     """
     events = list(events)
-    cal = _calendar("PUBLISH", prodid, events)
+    cal = _calendar("PUBLISH", prodid, events, zones=False)  # the VTIMEZONEs go in as ready bytes, below
     if not events:
         moment = _utc(dtstamp).astimezone(ZoneInfo(empty_tzid)).replace(tzinfo=None)
         cal.add_component(build_vtimezone(empty_tzid, moment, moment))
@@ -375,4 +385,8 @@ def publish_feed(
             if organizer is not None:
                 vevent.add("organizer", _address(organizer))
             cal.add_component(vevent)
-    return cal.to_ical()
+    body = cal.to_ical()
+    if not events:
+        return body
+    first = body.index(b"\r\nBEGIN:VEVENT\r\n") + 2  # the VTIMEZONEs come before the first event, as added
+    return body[:first] + _zone_lines(events) + body[first:]

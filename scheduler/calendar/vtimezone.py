@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-__all__ = ["build_vtimezone", "classify_local_time"]
+__all__ = ["build_vtimezone", "classify_local_time", "clock_changes", "vtimezone_bytes"]
 
 _ONSET_YEAR = 1970
 _PROBE_BEFORE_YEARS = 1  # to find the transition in force when the span starts
@@ -173,6 +173,18 @@ def build_vtimezone(tzid: str, start: datetime, end: datetime) -> Timezone:
     return Timezone.from_ical(_vtimezone_ical(tzid, first_year, max(first_year, _aware_utc(end, zone).year)))
 
 
+def vtimezone_bytes(tzid: str, start: datetime, end: datetime) -> bytes:
+    """`build_vtimezone(...).to_ical()`, made once per zone and span of years."""
+    zone = ZoneInfo(tzid)
+    first_year = _aware_utc(start, zone).year
+    return _vtimezone_bytes(tzid, first_year, max(first_year, _aware_utc(end, zone).year))
+
+
+@functools.lru_cache(maxsize=512)
+def _vtimezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
+    return Timezone.from_ical(_vtimezone_ical(tzid, first_year, last_year)).to_ical()
+
+
 @functools.lru_cache(maxsize=512)
 def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
     """Computed once per zone and span of years (feeds and invites for everyone share it)."""
@@ -228,3 +240,10 @@ def classify_local_time(tzid: str, local: datetime) -> Literal["ok", "nonexisten
         return "ok"
     round_trip = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     return "ambiguous" if round_trip == naive else "nonexistent"
+
+
+@functools.lru_cache(maxsize=1024)
+def clock_changes(tzid: str, year: int) -> tuple[datetime, ...]:
+    """The UTC instants in ``year`` at which ``tzid`` changes its offset (computed once per zone and year)."""
+    span = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    return tuple(t.utc for t in _find_transitions(ZoneInfo(tzid), *span))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -261,16 +262,64 @@ def with_until(rrule: str, until_utc: datetime) -> str:
 # --- expansion -------------------------------------------------------------------------------
 
 
-def _build(text: str, local_start: datetime, tz: str) -> tuple[RRule, datetime | None, bool]:
-    """dateutil rule over naive local times, the UTC UNTIL (applied by us) and whether it ends."""
+def _build(
+    text: str, local_start: datetime, tz: str, from_local: datetime | None = None
+) -> tuple[RRule, datetime | None, bool]:
+    """dateutil rule over naive local times, the UTC UNTIL (applied by us) and whether it ends.
+
+    With ``from_local``, the rule may start at a later, period-aligned DTSTART that gives exactly the same
+    instances from ``from_local`` on (see `_fast_forward`), so a walk does not begin at the first session.
+    """
     p = _parts(text)
     until = _until_utc(p.pop("UNTIL"), local_start, tz) if "UNTIL" in p else None
     p.setdefault("WKST", "MO")  # don't depend on calendar.firstweekday()
+    dtstart = local_start
+    if from_local is not None:
+        p, dtstart = _fast_forward(p, local_start, from_local)
     try:
-        rule = rrulestr(";".join(f"{k}={v}" for k, v in p.items()), dtstart=local_start)
+        rule = _rule(";".join(f"{k}={v}" for k, v in p.items()), dtstart)
     except (ValueError, TypeError) as exc:
         raise RecurrenceError("invalid_rrule", {"rrule": text}) from exc
     return rule, until, until is not None or "COUNT" in p
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule(text: str, dtstart: datetime) -> RRule:
+    """Parsed once per rule and start (a dateutil rule is not changed by iterating it)."""
+    return rrulestr(text, dtstart=dtstart)
+
+
+_FAST_FORWARD_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "WKST"}
+
+
+def _fast_forward(parts: dict[str, str], local_start: datetime, target: datetime) -> tuple[dict[str, str], datetime]:
+    """A DTSTART no later than the first instance at or after ``target`` (naive local) from which the rule gives
+    exactly the instances the original gives from there on: the start of the rule's period (day, ISO week,
+    month) a whole number of INTERVALs after the first session's, with the BY-parts that DTSTART implied made
+    explicit. Only for the rules the app writes without COUNT (COUNT counts from the first session)."""
+    if target <= local_start or "COUNT" in parts or set(parts) - _FAST_FORWARD_PARTS or parts["WKST"] != "MO":
+        return parts, local_start
+    interval, freq, at = int(parts.get("INTERVAL", "1")), parts.get("FREQ"), local_start.time()
+    new = dict(parts)
+    if freq == "DAILY" and "BYDAY" not in parts and "BYMONTHDAY" not in parts:
+        days = (target.date() - local_start.date()).days // interval * interval
+        return (parts, local_start) if days <= 0 else (parts, local_start + timedelta(days=days))
+    if freq == "WEEKLY" and "BYMONTHDAY" not in parts:
+        if any(not day.isalpha() for day in parts.get("BYDAY", "").split(",") if day):
+            return parts, local_start  # ordinals in a weekly rule: leave it to the full walk
+        new.setdefault("BYDAY", WEEKDAYS[local_start.weekday()])
+        monday = local_start.date() - timedelta(days=local_start.weekday())
+        weeks = (target.date() - monday).days // 7 // interval * interval
+        return (parts, local_start) if weeks <= 0 else (new, datetime.combine(monday + timedelta(weeks=weeks), at))
+    if freq == "MONTHLY":
+        if "BYDAY" not in parts and "BYMONTHDAY" not in parts:
+            new["BYMONTHDAY"] = str(local_start.day)
+        months = ((target.year - local_start.year) * 12 + target.month - local_start.month) // interval * interval
+        if months <= 0:
+            return parts, local_start
+        year, month = divmod(local_start.month - 1 + months, 12)
+        return new, datetime.combine(date(local_start.year + year, month + 1, 1), at)
+    return parts, local_start
 
 
 def expand(
@@ -291,11 +340,12 @@ def expand(
         first = Instance(local_start, local_to_utc(local_start, tz))
         inside = (start is None or first.start_utc >= start) and (end is None or first.start_utc < end)
         return [first] if inside and limit != 0 else []
-    rule, until, finite = _build(rrule, local_start, tz)
+    # One day of slack covers any offset change between the window start and the instance.
+    from_local = utc_to_local(start, tz) - timedelta(days=1) if start else None
+    rule, until, finite = _build(rrule, local_start, tz, from_local)
     if not finite and end is None and limit is None:
         raise ValueError("never-ending rule needs `end` or `limit`")
-    # One day of slack covers any offset change between the window start and the instance.
-    it = rule.xafter(utc_to_local(start, tz) - timedelta(days=1), inc=True) if start else iter(rule)
+    it = rule.xafter(from_local, inc=True) if from_local is not None else iter(rule)
     out: list[Instance] = []
     while limit is None or len(out) < limit:
         local = next(it, None)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, abort, render_template, request
 
 from scheduler.extensions import db
+from scheduler.notifications import outbox
 from scheduler.notifications.models import OutboxMessage
 from scheduler.security_headers import content_security_policy
 
@@ -37,12 +38,20 @@ def allow_email_styles(response: Response) -> Response:
 
 def mailbox() -> str:
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
-    return render_template("dev/mailbox.html", messages=messages)
+    return render_template("dev/mailbox.html", messages=_rendered(list(messages)))
 
 
 def message(message_id: int) -> str:
     row = db.get_or_404(OutboxMessage, message_id)
-    return render_template("dev/message.html", message=row)
+    return render_template("dev/message.html", message=_rendered([row])[0])
+
+
+def _rendered(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Messages queued unrendered are rendered as the email job would (no worker may run in development)."""
+    if any(row.render_args is not None for row in rows):
+        outbox.render_pending(rows)
+        db.session.commit()
+    return rows
 
 
 def calendar(message_id: int) -> Response:

@@ -7,6 +7,8 @@ UID of its own. The only link inside is the person's own join link; the recipien
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -16,7 +18,7 @@ from flask_babel import gettext as _
 
 from scheduler import clock, timefmt
 from scheduler.calendar import ics
-from scheduler.calendar.vtimezone import classify_local_time
+from scheduler.calendar.vtimezone import classify_local_time, clock_changes
 from scheduler.extensions import db
 from scheduler.meetings import recurrence
 from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series, SeriesStatus
@@ -73,19 +75,32 @@ def _sessions(series: Series) -> list[Occurrence]:
 
 
 def series_event(
-    series: Series, *, text: str, join_url: str | None, sessions: list[Occurrence] | None = None
+    series: Series,
+    *,
+    text: str,
+    join_url: str | None,
+    sessions: list[Occurrence] | None = None,
+    first: tuple[datetime, str] | None = None,
+    last_local: datetime | None = None,
+    title: str | None = None,
+    page_url: str | None = None,
 ) -> ics.EventSpec:
-    """The whole series as one calendar object (RRULE + EXDATE + overrides); ``sessions``: its rows, if loaded."""
+    """The whole series as one calendar object (RRULE + EXDATE + overrides); ``sessions``: its rows, if loaded.
+
+    ``first``: a later DTSTART (an instance of the rule) and the RRULE from there; ``last_local``: the last wall
+    time the VTIMEZONE must cover (default: the last session's); ``title``/``page_url``: a public SUMMARY and
+    URL instead of the participant's (neutral) title and join link.
+    """
     sessions = _sessions(series) if sessions is None else sessions
     status = "CANCELLED" if series.status == SeriesStatus.CANCELLED else "CONFIRMED"
     common = {
         "uid": series.uid,
         "sequence": series.sequence,
         "tzid": series.timezone,
-        "summary": summary(series),
+        "summary": title if title is not None else summary(series),
         "description": text,
         "location": join_url,
-        "url": join_url,
+        "url": page_url if page_url is not None else join_url,
         "status": status,
     }
     duration = timedelta(minutes=series.duration_minutes)
@@ -114,15 +129,94 @@ def series_event(
             # The rule's wall time does not exist (spring gap) or happens twice (autumn), or the session
             # spans a clock change: clients read it differently, so it goes out as an explicit override.
             overrides.append(ics.OccurrenceOverride(original, row.start, row.end))
-    last = max((_local(r.start, series.timezone) for r in sessions), default=None)
+    last = last_local or max((_local(r.start, series.timezone) for r in sessions), default=None)
+    local_start, rrule = first or (series.local_start, series.rrule)
     return ics.EventSpec(
-        local_start=series.local_start,
+        local_start=local_start,
         duration=duration,
-        rrule=series.rrule,
+        rrule=rrule,
         exdates=tuple(sorted(exdates)),
         overrides=tuple(sorted(overrides, key=lambda o: o.original_local_start)),
         last_instance_local=last,
         **common,
+    )
+
+
+def clock_change_instants(series: Series, since: datetime, until: datetime) -> tuple[datetime, ...]:
+    """UTC starts of the rule's instances in [since, until) that a clock change may touch (it falls within hours
+    of the session): the only ones `_read_differently` can flag. Expands a few hours around each change only."""
+    if series.rrule is None:
+        return ()
+    return _clock_change_instants(
+        series.rrule, series.local_start, series.timezone, series.duration_minutes, since, until
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_change_instants(
+    rrule: str, local_start: datetime, tz: str, minutes: int, since: datetime, until: datetime
+) -> tuple[datetime, ...]:
+    """Per rule and window (the same for every request until the rule or the window changes)."""
+    # A start or end wall time in the gap or overlap, or the change inside the session: the start is within the
+    # session's length plus the shift (at most 2 hours anywhere; 3 allowed) of the change.
+    shift = timedelta(hours=3)
+    found: set[datetime] = set()
+    for year in range(since.year, until.year + 1):
+        for change in clock_changes(tz, year):
+            lo, hi = max(since, change - timedelta(minutes=minutes) - shift), min(until, change + shift)
+            if lo < hi:
+                found.update(i.start_utc for i in recurrence.expand(rrule, local_start, tz, start=lo, end=hi))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_start(rrule: str, local_start: datetime, tz: str, since: datetime) -> tuple[datetime, str] | None:
+    """The rule's first instance at or after ``since`` as a DTSTART, and the RRULE from there (COUNT reduced by
+    the instances skipped; at most MAX_COUNT, so counting them is bounded); None if the rule ended before."""
+    first = recurrence.expand(rrule, local_start, tz, start=since, limit=1)
+    if not first:
+        return None
+    if recurrence.local_to_utc(local_start, tz) >= since:
+        return local_start, rrule
+    if "COUNT=" in rrule:
+        skipped = recurrence.count_before(rrule, local_start, tz, first[0].start_utc)
+        count = int(re.search(r"COUNT=(\d+)", rrule).group(1))  # type: ignore[union-attr]
+        rrule = re.sub(r"COUNT=\d+", f"COUNT={count - skipped}", rrule)
+    return first[0].local_start, rrule
+
+
+def window_event(
+    series: Series,
+    *,
+    text: str,
+    join_url: str | None,
+    changed: list[Occurrence],
+    since: datetime,
+    until: datetime,
+    title: str | None = None,
+    page_url: str | None = None,
+) -> ics.EventSpec | None:
+    """The series as a subscription feed carries it: its instances from ``since`` on (None if it ended before).
+
+    ``changed`` are its session rows from ``since`` on that differ from the rule: cancelled, moved, or (among
+    `clock_change_instants` up to ``until``) read differently around a clock change; the other sessions are
+    exactly what the RRULE gives. A series that began before ``since`` starts at its first instance after it
+    (COUNT reduced by the instances skipped), so nothing is walked from the first session.
+    """
+    tz = series.timezone
+    shown = {"title": title, "page_url": page_url}
+    if series.rrule is None:
+        start_utc = recurrence.local_to_utc(series.local_start, tz)
+        if start_utc < since and not any(row.start >= since for row in changed):
+            return None
+        return series_event(series, text=text, join_url=join_url, sessions=changed, **shown)
+    begins = _window_start(series.rrule, series.local_start, tz, since)
+    if begins is None:
+        return None
+    first_utc = recurrence.local_to_utc(begins[0], tz)
+    kept = [row for row in changed if row.original_start >= first_utc]
+    return series_event(
+        series, text=text, join_url=join_url, sessions=kept, first=begins, last_local=_local(until, tz), **shown
     )
 
 
@@ -149,6 +243,15 @@ def _rule_values(series: Series, sessions: list[Occurrence]) -> dict[datetime, d
     """
     if not sessions or series.rrule is None:
         return {}
+    if len(sessions) <= 4:  # a few sessions of a window (a feed): one short walk each, not one across them all
+        found: dict[datetime, datetime] = {}
+        for row in sessions:
+            at = row.original_start
+            for instance in recurrence.expand(
+                series.rrule, series.local_start, series.timezone, start=at, end=at + timedelta(seconds=1)
+            ):
+                found[instance.start_utc] = instance.local_start
+        return found
     first = min(row.original_start for row in sessions)
     last = max(row.original_start for row in sessions)
     instances = recurrence.expand(

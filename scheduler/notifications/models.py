@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -53,6 +54,9 @@ class OutboxMessage(db.Model):
     calendar: so.Mapped[str | None] = so.mapped_column(sa.Text)  # iCalendar text, when the email carries one
     calendar_method: so.Mapped[str | None] = so.mapped_column(sa.String(12))
     headers: so.Mapped[dict[str, str]] = so.mapped_column(sa.JSON, default=dict)
+    # Set: the email job renders the message from these ids (`outbox.declare(render=...)`) before sending it,
+    # then clears them; subject and bodies are empty until then.
+    render_args: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     status: so.Mapped[str] = so.mapped_column(sa.String(12), default=OutboxStatus.PENDING)
     send_after: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
     attempts: so.Mapped[int] = so.mapped_column(default=0)

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -47,13 +48,70 @@ class OutgoingEmail:
 UNDO_WINDOW = timedelta(minutes=10)
 
 Recheck = Callable[[list[OutboxMessage]], set[int]]
+Render = Callable[[OutboxMessage], OutgoingEmail | None]
 RECHECKS: dict[str, Recheck] = {}
+RENDERERS: dict[str, Render] = {}
 
 
-def declare(kind: str, *, recheck: Recheck) -> None:
+def declare(kind: str, *, recheck: Recheck | None = None, render: Render | None = None) -> None:
     """A kind of message that may be unwanted by the time it is sent (a reminder for a session that moved):
-    `recheck(rows)` returns the ids of the rows still wanted, asked by the email job right before sending."""
-    RECHECKS[kind] = recheck
+    `recheck(rows)` returns the ids of the rows still wanted, asked by the email job right before sending.
+    `render(row)`: the message of a row queued with `enqueue_unrendered` (None: no longer wanted)."""
+    if recheck is not None:
+        RECHECKS[kind] = recheck
+    if render is not None:
+        RENDERERS[kind] = render
+
+
+def enqueue_unrendered(
+    kind: str, dedupe_key: str, recipient_email: str, args: dict[str, Any], *, participant_id: int | None = None
+) -> bool:
+    """Queue a message the email job renders (one INSERT, nothing rendered in the request): `args` are the ids
+    (and the one-time link secret, which the rendered body would carry anyway) its renderer needs. False if a
+    message with this key was queued before."""
+    now = clock.now()
+    row_id = insert_ignore(
+        OutboxMessage,
+        {
+            "dedupe_key": dedupe_key,
+            "message_id": message_id_for(dedupe_key),
+            "kind": kind,
+            "recipient_email": recipient_email,
+            "subject": "",
+            "body_text": "",
+            "headers": {},
+            "render_args": args,
+            "status": OutboxStatus.PENDING,
+            "send_after": now,
+            "attempts": 0,
+            "participant_id": participant_id,
+            "created_at": now,
+        },
+        ["dedupe_key"],
+    )
+    return row_id is not None
+
+
+def render_pending(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Render the rows queued unrendered (in the email job, right before sending); the others as they are.
+    A row whose renderer no longer wants it is withdrawn. The link secret leaves `render_args` once rendered."""
+    ready = []
+    for row in rows:
+        if row.render_args is None:
+            ready.append(row)
+            continue
+        render = RENDERERS.get(row.kind)
+        email = render(row) if render is not None else None
+        if email is None:
+            row.status, row.render_args, row.last_error = OutboxStatus.CANCELLED, None, "withdrawn: no longer due"
+            continue
+        for name in ("recipient_email", "recipient_name", "sender_name", "language", "subject", "body_text"):
+            setattr(row, name, getattr(email, name))
+        row.body_html, row.calendar, row.calendar_method = email.body_html, email.calendar, email.calendar_method
+        row.headers, row.group_id, row.series_id = dict(email.headers), email.group_id, email.series_id
+        row.occurrence_id, row.render_args = email.occurrence_id, None
+        ready.append(row)
+    return ready
 
 
 def still_wanted(rows: list[OutboxMessage]) -> set[int]:

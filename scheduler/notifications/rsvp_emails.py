@@ -15,7 +15,7 @@ from scheduler import clock
 from scheduler.extensions import db
 from scheduler.meetings.models import Access, Group, Occurrence, Series, SeriesStatus, Visibility
 from scheduler.notifications import calendar_updates, outbox
-from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, send
+from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, compose, send, to_email
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
 from scheduler.participants import links
 from scheduler.participants.models import UPCOMING, Participant, Rsvp, RsvpStatus, Seat
@@ -51,20 +51,48 @@ def _seat_lines(rsvp: Rsvp) -> list[tuple[Occurrence, str]]:
 
 
 def confirm_request(rsvp: Rsvp, secret: str, language: str) -> None:
-    occurrence = rsvp.occurrence if rsvp.scope == "occurrence" else None
-    _send(
-        "rsvp_confirm",
-        f"rsvp_confirm:{rsvp.id}:v{rsvp.version}",
-        rsvp,
-        language=language,
-        occurrence=occurrence,
-        context={"confirm_url": links.url_for_secret(Purpose.CONFIRM, secret), "chosen": occurrence},
-    )
+    """Queued unrendered (one INSERT): the email job renders it (`render_later`), so the sign-up request does the
+    same small work whether or not the address is known."""
+    args = {"rsvp_id": rsvp.id, "language": language, "secret": secret, "occurrence_id": _chosen_id(rsvp)}
+    key = f"rsvp_confirm:{rsvp.id}:v{rsvp.version}"
+    outbox.enqueue_unrendered("rsvp_confirm", key, rsvp.participant.email, args, participant_id=rsvp.participant_id)
 
 
 def already_signed_up(rsvp: Rsvp) -> None:
     key = f"rsvp_already:{rsvp.id}:{clock.now():%Y%m%d%H}"  # at most one an hour
-    _send("rsvp_already", key, rsvp, context={"awaiting": rsvp.status == "awaiting_approval"})
+    args = {"rsvp_id": rsvp.id, "awaiting": rsvp.status == "awaiting_approval"}
+    outbox.enqueue_unrendered("rsvp_already", key, rsvp.participant.email, args, participant_id=rsvp.participant_id)
+
+
+def _chosen_id(rsvp: Rsvp) -> int | None:
+    return rsvp.occurrence_id if rsvp.scope == "occurrence" else None
+
+
+RENDERED_LATER = ("rsvp_confirm", "rsvp_already")  # queued unrendered by the sign-up request
+
+
+def render_later(row: OutboxMessage) -> outbox.OutgoingEmail | None:
+    """The sign-up emails, rendered by the email job from the ids the request queued (None: the sign-up is gone)."""
+    args = row.render_args or {}
+    rsvp = db.session.get(Rsvp, args.get("rsvp_id"))
+    if rsvp is None:
+        return None
+    if row.kind == "rsvp_confirm":
+        occurrence = db.session.get(Occurrence, args["occurrence_id"]) if args.get("occurrence_id") else None
+        context = {"confirm_url": links.url_for_secret(Purpose.CONFIRM, args["secret"]), "chosen": occurrence}
+        language = args.get("language")
+    else:
+        occurrence, context, language = None, {"awaiting": bool(args.get("awaiting"))}, None
+    message = ParticipantMessage(
+        kind=row.kind,
+        key=row.dedupe_key,
+        rsvp=rsvp,
+        subject=DiscreetSubject(*SUBJECTS[row.kind]),
+        language=language,
+        occurrence=occurrence,
+        context=context,
+    )
+    return to_email(message, compose(message))
 
 
 def welcome(rsvp: Rsvp, *, approved: bool) -> None:

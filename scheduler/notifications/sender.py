@@ -175,6 +175,7 @@ def _mark_sent(ids: list[int], *, commit: bool = True) -> None:
             sa.update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids))
             .values(status=OutboxStatus.SENT, sent_at=clock.now(), last_error=None)
+            .execution_options(synchronize_session=False)  # no walk over the batch's rows in the session
         )
         ids.clear()
     if commit:
@@ -232,7 +233,8 @@ def _claim_batch(limit: int) -> tuple[list[int], list[Outgoing]]:
         rows = db.session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         ).all()
-        batch = [Outgoing(r.id, r.attempts, r.recipient_email, envelope_for(r)) for r in _withdraw_unwanted(list(rows))]
+        ready = outbox.render_pending(_withdraw_unwanted(list(rows)))
+        batch = [Outgoing(r.id, r.attempts, r.recipient_email, envelope_for(r)) for r in ready]
     db.session.commit()
     return ids, batch
 

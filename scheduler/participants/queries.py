@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum
 
 import sqlalchemy as sa
@@ -16,9 +16,11 @@ from scheduler.auth.models import User
 from scheduler.extensions import db
 from scheduler.meetings.models import Group, MemberRole, Occurrence, OccurrenceStatus, Series
 from scheduler.meetings.permissions import membership_role
+from scheduler.meetings.services import MAX_DURATION_MINUTES
 from scheduler.participants.models import LIVE, Participant, Rsvp, RsvpScope, RsvpStatus, Seat, SeatStatus
 
 SESSIONS_SHOWN = 8
+_LONGEST_SESSION = timedelta(minutes=MAX_DURATION_MINUTES)
 STATUS_ORDER = [SeatStatus.CONFIRMED, SeatStatus.OFFERED, SeatStatus.WAITLISTED, SeatStatus.SKIPPED]
 
 
@@ -65,7 +67,11 @@ def my_meetings(participant: Participant) -> list[MeetingLines]:
             .over(partition_by=Occurrence.series_id, order_by=(Occurrence.start, Occurrence.id))
             .label("rank"),
         )
-        .where(Occurrence.series_id.in_({r.series_id for r in rsvps}), Occurrence.end > clock.now())
+        .where(
+            Occurrence.series_id.in_({r.series_id for r in rsvps}),
+            Occurrence.start > clock.now() - _LONGEST_SESSION,  # bounded on start: the (series_id, start) index
+            Occurrence.end > clock.now(),
+        )
         .subquery()
     )
     upcoming = db.session.scalars(

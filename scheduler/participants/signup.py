@@ -37,7 +37,9 @@ class ConfirmOutcome:
     manage_secret: str
 
 
-def _check_input(series: Series, data: RsvpInput) -> tuple[str, Occurrence | None]:
+def _check_input(
+    series: Series, data: RsvpInput, upcoming: list[Occurrence] | None = None
+) -> tuple[str, Occurrence | None]:
     errors = check_profile(data.display_name, data.timezone, data.language)
     email = normalized_email(data.email)
     if email is None:
@@ -45,7 +47,9 @@ def _check_input(series: Series, data: RsvpInput) -> tuple[str, Occurrence | Non
     if len(data.note) > NOTE_MAX or len(data.question) > NOTE_MAX:
         errors["note"] = [str(_l("Please keep it under %(max)s characters.", max=NOTE_MAX))]
     occurrence = None
-    if series.status != SeriesStatus.PUBLISHED or not bookable_sessions(series, limit=1):
+    if upcoming is None:
+        upcoming = bookable_sessions(series, limit=1)
+    if series.status != SeriesStatus.PUBLISHED or not upcoming:
         errors["scope"] = [str(_l("This meeting is not taking sign-ups."))]
     elif data.scope == RsvpScope.OCCURRENCE:
         occurrence = db.session.get(Occurrence, data.occurrence_id) if data.occurrence_id else None
@@ -58,10 +62,11 @@ def _check_input(series: Series, data: RsvpInput) -> tuple[str, Occurrence | Non
     return email, occurrence
 
 
-def request_rsvp(series: Series, data: RsvpInput) -> None:
+def request_rsvp(series: Series, data: RsvpInput, upcoming: list[Occurrence] | None = None) -> None:
     """Records a sign-up and emails the address. The outcome is deliberately invisible to the caller:
-    known and unknown addresses look the same, and nothing changes until the address owner confirms."""
-    email, occurrence = _check_input(series, data)
+    known and unknown addresses look the same, and nothing changes until the address owner confirms.
+    ``upcoming``: the meeting's next bookable sessions, if the caller has loaded them (the first ones suffice)."""
+    email, occurrence = _check_input(series, data, upcoming)
     if not throttle.address_allowed(email):
         return
     now = clock.now()

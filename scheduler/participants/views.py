@@ -30,11 +30,12 @@ rsvp_posts = limiter.shared_limit(rsvp_limit, scope="rsvp-posts", methods=["POST
 
 @rsvp_posts
 def rsvp(series_id: int) -> ViewResult:
-    series = found(published.meeting(series_id))
+    series = found(published.meeting(series_id, details=request.method == "GET"))
     g.group_language = series.language
     sessions = signup.bookable_sessions(series, limit=12)
     form = RsvpForm()
-    form.set_sessions([(o.id, when_for(o.start, series.timezone)) for o in sessions])
+    # A POST needs the choices' values only; their labels (Babel formatting) only when a page is shown.
+    form.set_sessions([(o.id, when_for(o.start, series.timezone) if request.method == "GET" else "") for o in sessions])
     if request.method == "POST" and (request.form.get("website") or "").strip():
         return redirect(url_for(".rsvp_sent", series_id=series.id))  # a bot: pretend all went well
     if request.method == "GET":
@@ -46,10 +47,13 @@ def rsvp(series_id: int) -> ViewResult:
         )
         form.scope.data = RsvpScope.OCCURRENCE if chosen else RsvpScope.SERIES
     elif (
-        form.validate_on_submit() and transact(lambda: signup.request_rsvp(series, form.to_input()), form) is not FAILED
+        form.validate_on_submit()
+        and transact(lambda: signup.request_rsvp(series, form.to_input(), sessions), form) is not FAILED
     ):
         return redirect(url_for(".rsvp_sent", series_id=series_id))  # no reload after commit
     status = 400 if request.method == "POST" else 200
+    if request.method == "POST":
+        form.set_sessions([(o.id, when_for(o.start, series.timezone)) for o in sessions])
     return render_template(
         "participants/rsvp_form.html",
         form=form,

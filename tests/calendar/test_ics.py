@@ -483,3 +483,18 @@ def test_libical_checker_detects_errors() -> None:
         check=False,
     )
     assert "ORGANIZER" in proc.stdout.decode()
+
+
+def test_feed_zones_are_the_bytes_the_components_would_write() -> None:
+    """The feed puts its VTIMEZONEs in as ready bytes: exactly what adding the components would write."""
+    from scheduler.calendar import ics as module
+
+    events = [AMSTERDAM, SCENARIOS["dhaka"]]
+    served = publish_feed("Steungroepen", events, STAMP)
+    cal = Calendar.from_ical(served)
+    rebuilt = module._calendar("PUBLISH", module.DEFAULT_PRODID, events)
+    for name in ("X-WR-CALNAME", "NAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        rebuilt.add(name, cal[name])
+    for vevent in cal.walk("VEVENT"):
+        rebuilt.add_component(vevent)
+    assert served == rebuilt.to_ical()

@@ -6,7 +6,7 @@ from scheduler import create_app
 from scheduler.extensions import db
 from scheduler.notifications import sender
 from scheduler.notifications.outbox import OutgoingEmail, enqueue
-from tests.conftest import base_config
+from tests.conftest import _empty_all_tables, base_config, dispose_engines
 
 
 def test_development_mailbox_shows_kept_messages(database_url):
@@ -72,3 +72,24 @@ def test_production_refuses_to_start_with_the_mailbox(database_url):
         create_app(base_config(database_url) | {"ENV_NAME": "production", "DEV_MAILBOX": True})
     app = _dev_app(database_url, DEV_MAILBOX=False)
     assert "dev.mailbox" not in app.view_functions
+
+
+def test_the_mailbox_shows_a_sign_up_email_the_job_has_not_rendered_yet(database_url):
+    from tests.factories import create_group, create_series, create_user
+    from tests.participants.conftest import ENGLISH, form
+
+    app = create_app(base_config(database_url) | {"ENV_NAME": "development", "TESTING": False})
+    with app.app_context():
+        db.create_all()
+        series = create_series(create_group({create_user("organizer"): "organizer"}))
+        client = app.test_client()
+        assert (
+            client.post(f"/meetings/{series.id}/rsvp", data=form("sky@example.org"), headers=ENGLISH).status_code == 302
+        )
+        listing = client.get("/dev/mailbox").get_data(as_text=True)
+        assert "sky@example.org" in listing
+        message_id = db.session.scalar(db.select(db.metadata.tables["outbox_messages"].c.id))
+        assert "/rsvp/confirm/" in client.get(f"/dev/mailbox/{message_id}").get_data(as_text=True)
+        db.session.remove()
+        _empty_all_tables()
+        dispose_engines()

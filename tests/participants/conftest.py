@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.meetings.recurrence import RecurrenceRule
+from scheduler.notifications import outbox
 from scheduler.notifications.models import OutboxMessage
 from scheduler.participants.models import Participant, Rsvp, Seat
 from tests.factories import create_group, create_series, create_user
@@ -44,10 +45,11 @@ def mails(to: str | None = None, kind: str | None = None) -> list[Mail]:
         query = query.where(OutboxMessage.recipient_email == to)
     if kind is not None:
         query = query.where(OutboxMessage.kind == kind)
-    return [
-        Mail(m.kind, m.subject, m.body_text, m.body_html or "", m.sender_name, m.language)
-        for m in db.session.scalars(query)
-    ]
+    rows = list(db.session.scalars(query))
+    if any(m.render_args is not None for m in rows):  # what the email job does before sending
+        outbox.render_pending(rows)
+        db.session.commit()
+    return [Mail(m.kind, m.subject, m.body_text, m.body_html or "", m.sender_name, m.language) for m in rows]
 
 
 def last_mail(to: str, kind: str | None = None) -> Mail:

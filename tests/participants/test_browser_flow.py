@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from scheduler.extensions import db
 from scheduler.meetings.recurrence import RecurrenceRule
+from scheduler.notifications import outbox
 from scheduler.notifications.models import OutboxMessage
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, LiveSite, live_site  # noqa: F401
 from tests.conftest import in_ci
@@ -54,11 +55,15 @@ def starting_soon(site: LiveSite) -> tuple[int, str]:
 
 def latest_link(site: LiveSite, email: str, kind: str, purpose: str) -> str:
     with site.app.app_context():
-        body = db.session.scalar(
-            sa.select(OutboxMessage.body_text)
+        row = db.session.scalar(
+            sa.select(OutboxMessage)
             .where(OutboxMessage.recipient_email == email, OutboxMessage.kind == kind)
             .order_by(OutboxMessage.id.desc())
         )
+        if row is not None and row.render_args is not None:  # what the email job does before sending
+            outbox.render_pending([row])
+            db.session.commit()
+        body = row.body_text if row is not None else None
         db.session.remove()
     assert body, f"no {kind} email"
     match = next(m for m in LINK.finditer(body) if m.group(1) == purpose)

@@ -4,9 +4,11 @@ answers 304 from a cheap version check without building the calendar."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from icalendar import Calendar
 
 from scheduler.extensions import db
+from scheduler.meetings.models import Occurrence
 from scheduler.meetings.recurrence import RecurrenceRule
 from scheduler.public import feeds
 from tests.factories import create_series
@@ -81,3 +83,23 @@ def test_an_empty_personal_feed_is_a_valid_calendar(client, weekly):
     cal = Calendar.from_ical(body)
     assert not cal.walk("VEVENT") and cal.subcomponents, body  # RFC 5545 3.6: at least one component
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/Amsterdam"
+
+
+def test_personal_feed_queries_stay_few_on_a_large_network(client, group):
+    """Thousands of sessions in the network, hundreds of them the person's: the same few statements."""
+    import re
+
+    meetings = [
+        create_series(group, title=f"Meeting {i}", rule=RecurrenceRule("weekly", weekdays=(i % 7,))) for i in range(40)
+    ]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Occurrence)) > 2000
+    manage = join_up(client, meetings[0], "sky@example.org", "Sky")
+    secret = re.search(FEED_LINK, client.post(f"{manage}/feed", headers=ENGLISH).get_data(as_text=True)).group(1)
+    path = f"/feed/{secret}.ics"
+    status, few, body = feed_queries(client, path)
+    assert status == 200 and len(Calendar.from_ical(body).walk("VEVENT")) > 50
+    for series in meetings[1:8]:
+        join_up(client, series, "sky@example.org", "Sky")
+    status, many, body = feed_queries(client, path)
+    assert status == 200 and len(Calendar.from_ical(body).walk("VEVENT")) > 400
+    assert many == few <= 4
