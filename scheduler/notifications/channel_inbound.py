@@ -15,8 +15,8 @@ from scheduler.integrations.channels.base import ChannelError
 from scheduler.integrations.channels.registry import build_channels
 from scheduler.integrations.channels.telegram import TelegramChannel, language_of, parse_update
 from scheduler.notifications import channel_replies, contacts, staff_channels
-from scheduler.notifications.channel_replies import Reply
 from scheduler.notifications.channel_models import ChannelCursor, ChannelName
+from scheduler.notifications.channel_replies import Reply
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("scheduler.notifications")
@@ -42,8 +42,9 @@ def telegram_update(update: dict[str, Any], replies: list[Reply] | None = None) 
         token = text.removeprefix("/start").strip()[:100]
         if token and contacts.bind_telegram(token, chat_id):
             return "bound"  # the participant's welcome goes through the outbox (retried like any message)
-        if token and staff_channels.bind_telegram(token, chat_id) is not None:
-            answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.CONNECTED, said))
+        if token and (staff := staff_channels.bind_telegram(token, chat_id)) is not None:
+            mine = staff_channels.language_of(staff.user_id)
+            answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.CONNECTED, mine or said))
             return "bound"
         answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.EXPIRED, said))
         return "unknown start"
@@ -51,7 +52,7 @@ def telegram_update(update: dict[str, Any], replies: list[Reply] | None = None) 
         known = contacts.language_at(ChannelName.TELEGRAM, chat_id)
         contacts.stop_address(ChannelName.TELEGRAM, chat_id)
         staff_channels.stop_address(ChannelName.TELEGRAM, chat_id)
-        answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.STOPPED, said or known))
+        answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.STOPPED, known or said))
         return "stopped"
     return "ignored"
 

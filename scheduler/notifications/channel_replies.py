@@ -38,7 +38,7 @@ class Reply:
     channel: str
     address: str
     what: str  # CONNECTED | STOPPED | EXPIRED
-    language: str | None = None
+    language: str | None = None  # the language they chose with us, else their app's, else English
 
 
 def language(*candidates: str | None) -> str:

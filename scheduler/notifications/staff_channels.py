@@ -42,7 +42,9 @@ def mine(user_id: int) -> dict[str, StaffChannelContact]:
 
 def stop(user_id: int, channel: str) -> None:
     db.session.execute(
-        sa.delete(StaffChannelContact).where(StaffChannelContact.user_id == user_id, StaffChannelContact.channel == channel)
+        sa.delete(StaffChannelContact).where(
+            StaffChannelContact.user_id == user_id, StaffChannelContact.channel == channel
+        )
     )
     db.session.flush()
 

@@ -111,7 +111,9 @@ class FakeProviders:
             if not text or len(text) > 4096:
                 return _json({"error": {"message": "(#100) Invalid parameter", "code": 100}}, 400)
             self.whatsapp_replies.append(body)
-            return _json({"messaging_product": "whatsapp", "messages": [{"id": f"wamid.REPLY{len(self.whatsapp_replies)}"}]})
+            return _json(
+                {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.REPLY{len(self.whatsapp_replies)}"}]}
+            )
         if body.get("messaging_product") != "whatsapp" or body.get("type") != "template":
             return _json({"error": {"message": "(#131047) Re-engagement message", "code": 131047}}, 400)
         if template.get("name") not in TEMPLATES:
