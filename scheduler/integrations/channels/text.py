@@ -37,28 +37,28 @@ def sms_segments(text: str) -> int:
     return -(-units // multi)
 
 
-def _clean_end(text: str) -> str:
-    """No dangling combining mark, joiner or lone surrogate half at the end of a cut text."""
-    while text and (unicodedata.combining(text[-1]) or unicodedata.category(text[-1]) in {"Mn", "Mc", "Cf", "Cs"}):
-        text = text[:-1]
-    return text.rstrip()
+def _joins(ch: str) -> bool:
+    """Belongs to the character before it (a vowel sign, an accent, a joiner, a skin tone or variation selector)."""
+    return bool(unicodedata.combining(ch)) or unicodedata.category(ch) in {"Mn", "Mc", "Me", "Sk", "Cf"}
 
 
 def _cut(text: str, fits: Callable[[str], bool]) -> str:
-    """The longest start of the text that fits, cut between words (a link is kept whole or left out) and never
-    inside a character or a combining sequence (Bengali vowel signs, emoji joiners)."""
-    words = re.split(r"(\s+)", text)
+    """The longest start of the text that fits, cut between words (a link is kept whole or left out); a single word
+    longer than the whole message is cut between characters, never inside a combining sequence (a Bengali
+    consonant and its vowel sign, an emoji and its joiners)."""
     kept = ""
-    for word in words:
+    for word in re.split(r"(\s+)", text):
         if not fits(kept + word):
             break
         kept += word
     if kept.strip():
-        return _clean_end(kept)
-    cut = text  # one word longer than the whole message: cut by characters, at a character boundary
-    while cut and not fits(cut):
-        cut = cut[:-1]
-    return _clean_end(cut)
+        return kept.rstrip()
+    end = len(text)
+    while end and not fits(text[:end]):
+        end -= 1
+    while 0 < end < len(text) and (_joins(text[end]) or _joins(text[end - 1])):
+        end -= 1
+    return text[:end].rstrip()
 
 
 def fit_lines(text: str, fits: Callable[[str], bool], sep: str = "\n") -> str:
