@@ -21,7 +21,9 @@ from scheduler.notifications.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("scheduler.notifications")
 
-STOP_WORDS = frozenset({"stop", "/stop", "stopall", "unsubscribe", "cancel", "end", "quit", "berhenti", "stoppen"})
+STOP_WORDS = frozenset(
+    {"stop", "/stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke", "berhenti", "stoppen"}
+)
 UNREACHABLE_CODES = {"21610", "21211", "21614", "131026", "133010"}
 
 
