@@ -163,6 +163,7 @@ def test_telegram_polling_without_a_public_url(client, meeting, fake, channels_a
         db.session.commit()
         channel_inbound.poll_telegram()
     assert fake.acknowledged == 42 and contacts_of(someone.id) == []
+    assert fake.telegram[-1] == {"chat_id": "888", "text": STOPPED}  # answered once the poll committed
 
 
 def sms_post(client, path: str, form: dict[str, str], *, sign: bool = True):
