@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler import clock
-from scheduler.auth.models import User
+from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
 from scheduler.integrations.channels.base import Notice
 from scheduler.integrations.channels.registry import build_channels
@@ -30,7 +30,7 @@ START_PURPOSE = "staff-telegram-start"
 
 def allowed(user: User) -> bool:
     """Admins and organizers may test the channels (counselors may not)."""
-    return user.role in {"admin", "organizer"}
+    return user.role in {StaffRole.ADMIN, StaffRole.ORGANIZER}
 
 
 def mine(user_id: int) -> dict[str, StaffChannelContact]:
