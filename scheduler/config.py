@@ -124,6 +124,7 @@ class DefaultConfig:
     SMS_API_BASE = "https://api.twilio.com"
     SMS_STATUS_CALLBACKS = False  # ask for delivery reports at PUBLIC_BASE_URL/channels/sms/status
     SMS_MAX_SEGMENTS = 5  # a longer text is cut (GSM-7: 153 characters per segment, Bengali/UCS-2: 67)
+    SMS_STOP_REPLY = False  # answer STOP ourselves (Twilio and most gateways already confirm it themselves)
     # Operations.
     WORKER_HEARTBEAT_MAX_AGE_SECONDS = 300  # /healthz answers 503 when no worker has looped for this long
     HEALTHZ_REQUIRE_WORKER = True  # False: /healthz of the web process checks only the database

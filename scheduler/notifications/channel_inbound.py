@@ -13,14 +13,17 @@ from flask import current_app
 from scheduler.extensions import db
 from scheduler.integrations.channels.base import ChannelError
 from scheduler.integrations.channels.registry import build_channels
-from scheduler.integrations.channels.telegram import TelegramChannel, parse_update
-from scheduler.notifications import contacts
+from scheduler.integrations.channels.telegram import TelegramChannel, language_of, parse_update
+from scheduler.notifications import channel_replies, contacts, staff_channels
 from scheduler.notifications.channel_models import ChannelCursor, ChannelName
+from scheduler.notifications.channel_replies import Reply
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("scheduler.notifications")
 
-STOP_WORDS = frozenset({"stop", "/stop", "stopall", "unsubscribe", "cancel", "end", "quit", "berhenti", "stoppen"})
+STOP_WORDS = frozenset(
+    {"stop", "/stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke", "berhenti", "stoppen"}
+)
 UNREACHABLE_CODES = {"21610", "21211", "21614", "131026", "133010"}
 
 
@@ -28,17 +31,30 @@ def is_stop(text: str) -> bool:
     return text.strip().lower() in STOP_WORDS
 
 
-def telegram_update(update: dict[str, Any]) -> str:
-    """One update from the bot (webhook or polling). Returns what it did, for the answer and the tests."""
+def telegram_update(update: dict[str, Any], replies: list[Reply] | None = None) -> str:
+    """One update from the bot (webhook or polling). Returns what it did, for the answer and the tests; the bot's
+    answer to the person is added to `replies` (sent by the caller once committed)."""
     parsed = parse_update(update)
     if parsed is None:
         return "ignored"
     _update_id, chat_id, text = parsed
+    answers = replies if replies is not None else []
+    said = language_of(update)
     if text.startswith("/start"):
-        token = text.removeprefix("/start").strip()
-        return "bound" if token and contacts.bind_telegram(token, chat_id) else "unknown start"
+        token = text.removeprefix("/start").strip()[:100]
+        if token and contacts.bind_telegram(token, chat_id):
+            return "bound"  # the participant's welcome goes through the outbox (retried like any message)
+        if token and (staff := staff_channels.bind_telegram(token, chat_id)) is not None:
+            mine = staff_channels.language_of(staff.user_id)
+            answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.CONNECTED, mine or said))
+            return "bound"
+        answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.EXPIRED, said))
+        return "unknown start"
     if is_stop(text):
+        known = contacts.language_at(ChannelName.TELEGRAM, chat_id)
         contacts.stop_address(ChannelName.TELEGRAM, chat_id)
+        staff_channels.stop_address(ChannelName.TELEGRAM, chat_id)
+        answers.append(Reply(ChannelName.TELEGRAM, chat_id, channel_replies.STOPPED, known or said))
         return "stopped"
     return "ignored"
 
@@ -58,15 +74,17 @@ def poll_telegram() -> int:
         return 0
     if not updates:
         return 0
+    replies: list[Reply] = []
     for update in updates:
-        telegram_update(update)
+        telegram_update(update, replies)
     last = max(int(u.get("update_id", 0)) for u in updates)
     cursor = db.session.get(ChannelCursor, "telegram")
     if cursor is None:
         db.session.add(ChannelCursor(name="telegram", value=last + 1))
     else:
         cursor.value = max(cursor.value, last + 1)
-    db.session.flush()
+    db.session.commit()
+    channel_replies.send(replies)
     return len(updates)
 
 
@@ -86,34 +104,51 @@ def delivery_failed(provider_ref: str, code: str | None, channel: str) -> bool:
     return True
 
 
-def whatsapp_event(body: dict[str, Any]) -> int:
-    """A Cloud API webhook body: inbound STOP messages and failed statuses. Returns how many it acted on."""
-    done = 0
-    for entry in body.get("entry") or []:
-        for change in (entry or {}).get("changes") or [] if isinstance(entry, dict) else []:
-            value = change.get("value") if isinstance(change, dict) else None
-            if not isinstance(value, dict):
-                continue
-            for message in value.get("messages") or []:
-                text = ((message or {}).get("text") or {}).get("body") if isinstance(message, dict) else None
-                sender = message.get("from") if isinstance(message, dict) else None
-                if isinstance(text, str) and isinstance(sender, str) and is_stop(text):
-                    done += contacts.stop_address(ChannelName.WHATSAPP, "+" + sender.lstrip("+"))
-            for status in value.get("statuses") or []:
-                if isinstance(status, dict) and status.get("status") == "failed" and status.get("id"):
-                    errors = status.get("errors") or [{}]
-                    code = errors[0].get("code") if isinstance(errors[0], dict) else None
-                    done += delivery_failed(str(status["id"]), str(code) if code else None, ChannelName.WHATSAPP)
+def _dicts(value: object) -> list[dict[str, Any]]:
+    """The objects in a list from a webhook body (anything else in it, or a body of the wrong shape, is skipped)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _stop_number(channel: str, number: str, replies: list[Reply]) -> int:
+    known = contacts.language_at(channel, number)
+    done = contacts.stop_address(channel, number) + staff_channels.stop_address(channel, number)
+    if channel != ChannelName.SMS or current_app.config.get("SMS_STOP_REPLY"):
+        replies.append(Reply(channel, number, channel_replies.STOPPED, known))
     return done
 
 
-def sms_event(form: dict[str, str]) -> str:
+def whatsapp_event(body: dict[str, Any], replies: list[Reply] | None = None) -> int:
+    """A Cloud API webhook body: inbound STOP messages and failed statuses. Returns how many it acted on."""
+    done = 0
+    answers = replies if replies is not None else []
+    for entry in _dicts(body.get("entry")):
+        for change in _dicts(entry.get("changes")):
+            value = change.get("value")
+            if not isinstance(value, dict):
+                continue
+            for message in _dicts(value.get("messages")):
+                text = message.get("text")
+                body_text = text.get("body") if isinstance(text, dict) else None
+                sender = message.get("from")
+                if isinstance(body_text, str) and isinstance(sender, str) and sender and is_stop(body_text):
+                    number = "+" + sender.lstrip("+")[:20]
+                    done += _stop_number(ChannelName.WHATSAPP, number, answers)
+            for status in _dicts(value.get("statuses")):
+                if status.get("status") == "failed" and isinstance(status.get("id"), (str, int)):
+                    errors = _dicts(status.get("errors")) or [{}]
+                    code = errors[0].get("code")
+                    code_text = str(code)[:20] if isinstance(code, (str, int)) and code else None
+                    done += delivery_failed(str(status["id"])[:80], code_text, ChannelName.WHATSAPP)
+    return done
+
+
+def sms_event(form: dict[str, str], replies: list[Reply] | None = None) -> str:
     """A Twilio-style callback: a status report (MessageSid, MessageStatus, ErrorCode) or an inbound SMS."""
     status = form.get("MessageStatus") or form.get("SmsStatus") or ""
     if status in {"failed", "undelivered"} and form.get("MessageSid"):
         found = delivery_failed(form["MessageSid"], form.get("ErrorCode") or None, ChannelName.SMS)
         return "failed" if found else "unknown"
     if form.get("Body") is not None and form.get("From") and is_stop(form["Body"]):
-        contacts.stop_address(ChannelName.SMS, form["From"])
+        _stop_number(ChannelName.SMS, form["From"][:32], replies if replies is not None else [])
         return "stopped"
     return "ignored"

@@ -57,3 +57,26 @@ class ChannelCursor(db.Model):
 
     name: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
     value: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+
+
+class StaffChannelContact(db.Model):
+    """A staff member's own Telegram chat or verified number, for "send me a test message" (admins and organizers
+    only). Kept until they disconnect it (or the account goes); shown to them by its last three digits only."""
+
+    __tablename__ = "staff_channel_contacts"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "channel"),
+        one_of("channel", ChannelName),
+        one_of("status", ContactStatus),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    channel: so.Mapped[str] = so.mapped_column(sa.String(12))
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default=ContactStatus.PENDING)
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(32), index=True)
+    secret_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    expires_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=clock.now)
+    verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())

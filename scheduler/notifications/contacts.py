@@ -25,7 +25,7 @@ from scheduler import clock
 from scheduler.extensions import db
 from scheduler.integrations.channels.registry import build_channels
 from scheduler.meetings.models import Occurrence, OccurrenceStatus
-from scheduler.notifications import outbox
+from scheduler.notifications import channel_replies, outbox
 from scheduler.notifications.channel_models import ChannelContact, ChannelName, ContactStatus
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
 from scheduler.participants.models import UPCOMING, Participant, Seat
@@ -54,7 +54,8 @@ def normalize_number(raw: str) -> str:
     return text
 
 
-def _hash(purpose: str, value: str) -> str:
+def keyed_hash(purpose: str, value: str) -> str:
+    """A keyed hash of a code or start token (what is stored instead of it)."""
     key = str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
@@ -80,7 +81,7 @@ def start_telegram(participant: Participant) -> str:
     """A one-time start token for t.me/<bot>?start=<token> (URL-safe, at most 64 characters)."""
     token = secrets.token_urlsafe(24)
     contact = _fresh(participant, ChannelName.TELEGRAM)
-    contact.secret_hash = _hash("telegram-start", token)
+    contact.secret_hash = keyed_hash("telegram-start", token)
     contact.expires_at = clock.now() + timedelta(minutes=int(current_app.config["TELEGRAM_LINK_MINUTES"]))
     db.session.flush()
     return token
@@ -92,7 +93,7 @@ def bind_telegram(token: str, chat_id: str) -> ChannelContact | None:
         sa.select(ChannelContact).where(
             ChannelContact.channel == ChannelName.TELEGRAM,
             ChannelContact.status == ContactStatus.PENDING,
-            ChannelContact.secret_hash == _hash("telegram-start", token),
+            ChannelContact.secret_hash == keyed_hash("telegram-start", token),
             ChannelContact.expires_at > clock.now(),
         )
     )
@@ -113,7 +114,7 @@ def start_number(participant: Participant, channel: str, raw_number: str) -> Cha
     contact = _fresh(participant, channel)
     code = f"{secrets.randbelow(10**6):06d}"
     contact.address = number
-    contact.secret_hash = _hash(f"code:{contact.id}", code)
+    contact.secret_hash = keyed_hash(f"code:{contact.id}", code)
     contact.expires_at = clock.now() + timedelta(minutes=int(current_app.config["CHANNEL_CODE_MINUTES"]))
     db.session.flush()
     _notify(contact, CODE_KIND, code)
@@ -131,7 +132,7 @@ def confirm_code(participant: Participant, channel: str, code: str) -> bool:
         raise rule_error("code", _l("This code has expired or was tried too often. Please ask for a new code."))
     contact.attempts += 1
     given = re.sub(r"\s", "", code or "")
-    if not hmac.compare_digest(_hash(f"code:{contact.id}", given), contact.secret_hash):
+    if not hmac.compare_digest(keyed_hash(f"code:{contact.id}", given), contact.secret_hash):
         db.session.flush()
         return False
     contact.status, contact.secret_hash, contact.expires_at = ContactStatus.VERIFIED, None, None
@@ -171,17 +172,33 @@ def stop(participant_id: int, channel: str) -> None:
 
 def stop_address(channel: str, address: str) -> int:
     """STOP or /stop from this number or chat (or the provider says it is unreachable): every contact using it
-    ends. Returns how many."""
-    people = list(
-        db.session.scalars(
-            sa.select(ChannelContact.participant_id).where(
-                ChannelContact.channel == channel, ChannelContact.address == address
-            )
+    ends, set-wise. Returns how many."""
+    mine = sa.and_(ChannelContact.channel == channel, ChannelContact.address == address)
+    return _stop_where(mine)
+
+
+def _stop_where(which: sa.ColumnElement[bool]) -> int:
+    """End every contact matching `which` and withdraw their unsent messages: two statements, whatever the count."""
+    _cancel_unsent(
+        sa.exists().where(
+            ChannelContact.participant_id == OutboxMessage.participant_id,
+            ChannelContact.channel == OutboxMessage.channel,
+            which,
         )
     )
-    for participant_id in people:
-        stop(participant_id, channel)
-    return len(people)
+    result = db.session.execute(sa.delete(ChannelContact).where(which).execution_options(synchronize_session=False))
+    db.session.flush()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def language_at(channel: str, address: str) -> str | None:
+    """The language of a person using this number or chat (for the answer to their STOP), if any."""
+    return db.session.scalar(
+        sa.select(Participant.language)
+        .join(ChannelContact, ChannelContact.participant_id == Participant.id)
+        .where(ChannelContact.channel == channel, ChannelContact.address == address)
+        .limit(1)
+    )
 
 
 def verified(participant_id: int) -> list[ChannelContact]:
@@ -225,10 +242,7 @@ def drop_idle() -> int:
         sa.and_(ChannelContact.status == ContactStatus.VERIFIED, ~upcoming),
         sa.and_(ChannelContact.status == ContactStatus.PENDING, ChannelContact.expires_at < now - timedelta(days=1)),
     )
-    rows = db.session.execute(sa.select(ChannelContact.participant_id, ChannelContact.channel).where(idle)).all()
-    for participant_id, channel in rows:
-        stop(participant_id, channel)
-    return len(rows)
+    return _stop_where(idle)  # set-wise: two statements for any number of people
 
 
 def _notify(contact: ChannelContact, kind: str, code: str | None) -> None:
@@ -243,7 +257,7 @@ def _notify(contact: ChannelContact, kind: str, code: str | None) -> None:
                 minutes=current_app.config["CHANNEL_CODE_MINUTES"],
             )
         else:
-            text = _("You will get your meeting notices here. Send /stop at any time to end this.")
+            text = channel_replies.wording(channel_replies.CONNECTED, language)
     outbox.enqueue(
         outbox.OutgoingEmail(
             kind=kind,

@@ -65,3 +65,7 @@ class Channel(Protocol):
     def send(self, address: str, notice: Notice) -> str:
         """Deliver the notice; returns the provider's message id. Raises ChannelError."""
         ...
+
+    def reply(self, address: str, text: str) -> str:
+        """Answer a message the person just sent (plain text, no template). Raises ChannelError."""
+        ...

@@ -45,6 +45,9 @@ class SmsChannel:
         self._now = now
         http.install_redaction()
 
+    def reply(self, address: str, text: str) -> str:
+        return self.send(address, Notice(text=text))
+
     def send(self, address: str, notice: Notice) -> str:
         form = {"To": address, "Body": fit_sms(notice.text, self._max_segments)}
         if self._sender.startswith("MG"):

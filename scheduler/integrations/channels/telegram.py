@@ -55,7 +55,7 @@ class TelegramChannel:
         if code == 429 or resp.status_code == 429:
             when = http.retry_at(parameters.get("retry_after"), resp.headers.get("Retry-After"), self._now)
             raise RateLimited("rate limited", retry_at=when, status=429)
-        if resp.status_code >= 500 or code >= 500:
+        if resp.status_code >= 500 or code >= 500 or not data:  # an HTML error page from a proxy counts as down
             raise ChannelUnavailable("unavailable", status=resp.status_code)
         if code == 403:
             raise ChannelError("blocked", permanent=True, unreachable=True, status=403)
@@ -72,6 +72,10 @@ class TelegramChannel:
         )
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
+    def reply(self, address: str, text: str) -> str:
+        """An answer to what the person just sent the bot (plain text: no parse_mode, so nothing is interpreted)."""
+        return self.send(address, Notice(text=text))
+
     def get_updates(self, offset: int | None, *, wait: int = 0) -> list[dict[str, Any]]:
         """Updates after `offset` (acknowledging the earlier ones); `wait` seconds of long polling."""
         payload: dict[str, Any] = {"timeout": wait, "allowed_updates": ["message"]}
@@ -82,6 +86,14 @@ class TelegramChannel:
 
     def set_webhook(self, url: str, secret: str) -> None:
         self._call("setWebhook", {"url": url, "secret_token": secret, "allowed_updates": ["message"]})
+
+
+def language_of(update: dict[str, Any]) -> str | None:
+    """The language the person's Telegram app is set to (an IETF tag such as "nl" or "pt-br"), if given."""
+    message = update.get("message")
+    sender = message.get("from") if isinstance(message, dict) else None
+    code = sender.get("language_code") if isinstance(sender, dict) else None
+    return code.split("-")[0].lower() if isinstance(code, str) and code else None
 
 
 def parse_update(update: dict[str, Any]) -> tuple[int, str, str] | None:

@@ -7,6 +7,10 @@ code units). Telegram takes 4096 characters per message, a WhatsApp template par
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Callable
+
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
     "¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -33,23 +37,53 @@ def sms_segments(text: str) -> int:
     return -(-units // multi)
 
 
-def fit_sms(text: str, max_segments: int) -> str:
-    """The text cut so it fits in `max_segments` segments: the first and last lines (the headline, the helpline) stay
-    longest; the lines before the last go first, from the end (the composer puts the least needed there)."""
-    if sms_segments(text) <= max_segments:
-        return text
-    lines = text.split("\n")
-    while len(lines) > 1 and sms_segments("\n".join(lines)) > max_segments:
+def _joins(ch: str) -> bool:
+    """Belongs to the character before it (a vowel sign, an accent, a joiner, a skin tone or variation selector)."""
+    return bool(unicodedata.combining(ch)) or unicodedata.category(ch) in {"Mn", "Mc", "Me", "Sk", "Cf"}
+
+
+def _cut(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of the text that fits, cut between words (a link is kept whole or left out); a single word
+    longer than the whole message is cut between characters, never inside a combining sequence (a Bengali
+    consonant and its vowel sign, an emoji and its joiners)."""
+    kept = ""
+    for word in re.split(r"(\s+)", text):
+        if not fits(kept + word):
+            break
+        kept += word
+    if kept.strip():
+        return kept.rstrip()
+    end = len(text)
+    while end and not fits(text[:end]):
+        end -= 1
+    while 0 < end < len(text) and (_joins(text[end]) or _joins(text[end - 1])):
+        end -= 1
+    return text[:end].rstrip()
+
+
+def fit_lines(text: str, fits: Callable[[str], bool], sep: str = "\n") -> str:
+    """The text (its lines joined by `sep`) made to fit: the first and last lines (the headline, the helpline) stay
+    longest; the lines before the last go first, from the end (the composer puts the least needed there); what is
+    still too long is cut between words."""
+    lines = text.split("\n") if sep == "\n" else [line.strip() for line in text.splitlines() if line.strip()]
+    joined = sep.join(lines)
+    if fits(joined):
+        return joined
+    while len(lines) > 1 and not fits(sep.join(lines)):
         lines.pop(-2 if len(lines) > 2 else -1)  # keep the last line (the helpline) as long as we can
-    text = "\n".join(lines)
-    while text and sms_segments(text) > max_segments:
-        text = text[:-1]
-    return text
+    joined = sep.join(lines)
+    return joined if fits(joined) else _cut(joined, fits)
 
 
-def fit(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a line end when possible."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    return cut[: cut.rfind("\n")] if "\n" in cut else cut
+def fit_sms(text: str, max_segments: int) -> str:
+    """The text cut so it fits in `max_segments` segments."""
+    return fit_lines(text, lambda candidate: sms_segments(candidate) <= max_segments)
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int, sep: str = "\n") -> str:
+    """At most `limit` UTF-16 code units (how Telegram and Meta count), whole lines first, then whole words."""
+    return fit_lines(text, lambda candidate: utf16_length(candidate) <= limit, sep)

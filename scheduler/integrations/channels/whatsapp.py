@@ -24,8 +24,7 @@ UNREACHABLE_CODES = {131026, 133010}  # not a WhatsApp number / not registered
 RETRY_CODES = {1, 2, 131000, 133004}
 
 
-def one_line(text: str) -> str:
-    return " · ".join(line.strip() for line in text.splitlines() if line.strip())
+SEPARATOR = " · "
 
 
 class WhatsAppChannel:
@@ -65,19 +64,23 @@ class WhatsAppChannel:
             ]
             name = self._code_template
         else:
-            text = fit(one_line(notice.text), self.max_length)
+            text = fit(notice.text, self.max_length, sep=SEPARATOR)
             components = [{"type": "body", "parameters": [{"type": "text", "text": text}]}]
             name = self._notice_template
         return {"name": name, "language": {"code": notice.language}, "components": components}
 
     def send(self, address: str, notice: Notice) -> str:
-        payload = {
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-            "to": address.lstrip("+"),
-            "type": "template",
-            "template": self._template(notice),
-        }
+        return self._post(address, {"type": "template", "template": self._template(notice)})
+
+    def reply(self, address: str, text: str) -> str:
+        """A plain text answer to a message the person just sent (allowed without a template inside the 24-hour
+        customer service window that their message opened)."""
+        body = fit(text, 4096)
+        return self._post(address, {"type": "text", "text": {"preview_url": False, "body": body}})
+
+    def _post(self, address: str, message: dict[str, Any]) -> str:
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": address.lstrip("+")}
+        payload.update(message)
         resp = http.request(
             "POST",
             f"{self._api_base}/{self._phone_number_id}/messages",

@@ -28,6 +28,8 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 class FakeProviders:
     def __init__(self) -> None:
         self.telegram: list[dict[str, Any]] = []  # delivered messages
+        self.telegram_payloads: list[dict[str, Any]] = []  # the whole sendMessage bodies
+        self.whatsapp_replies: list[dict[str, Any]] = []  # free-form text answers (inside the 24-hour window)
         self.whatsapp: list[dict[str, Any]] = []
         self.sms: list[dict[str, str]] = []
         self.updates: list[dict[str, Any]] = []  # what getUpdates has to give
@@ -77,6 +79,7 @@ class FakeProviders:
             if not text or len(text) > 4096:
                 return _json({"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}, 400)
             self.telegram.append({"chat_id": chat_id, "text": text})
+            self.telegram_payloads.append(body)
             return _json(
                 {"ok": True, "result": {"message_id": len(self.telegram), "chat": {"id": int(chat_id)}, "text": text}}
             )
@@ -103,6 +106,14 @@ class FakeProviders:
             return _json({"error": {"message": "(#130429) Rate limit hit", "code": 130429}}, 400)
         body = request.get_json(silent=True) or {}
         template = body.get("template") or {}
+        if body.get("messaging_product") == "whatsapp" and body.get("type") == "text":
+            text = (body.get("text") or {}).get("body", "")
+            if not text or len(text) > 4096:
+                return _json({"error": {"message": "(#100) Invalid parameter", "code": 100}}, 400)
+            self.whatsapp_replies.append(body)
+            return _json(
+                {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.REPLY{len(self.whatsapp_replies)}"}]}
+            )
         if body.get("messaging_product") != "whatsapp" or body.get("type") != "template":
             return _json({"error": {"message": "(#131047) Re-engagement message", "code": 131047}}, 400)
         if template.get("name") not in TEMPLATES:

@@ -24,6 +24,9 @@ from tests.notifications.reminder_support import BEFORE, amsterdam_group, plan_a
 from tests.participants.conftest import ENGLISH, join_up, person
 
 BASE = "http://127.0.0.1:5000"
+CONNECTED = "You are connected: reminders will come here. Send /stop to end."
+STOPPED = "Stopped: no more messages here."
+EXPIRED = "This link has expired or was already used: open your page again for a new one."
 
 
 @pytest.fixture
@@ -122,12 +125,14 @@ def test_telegram_opt_in_by_webhook_and_stop(client, meeting, fake):
     db.session.expire_all()
     (contact,) = contacts_of(person("t@example.org").id)
     assert contact.status == ContactStatus.VERIFIED and contact.address == "777"
-    run_channels(BEFORE + timedelta(minutes=1))
-    assert fake.telegram[0]["chat_id"] == "777" and "/stop" in fake.telegram[0]["text"]
+    assert [m["text"] for m in fake.telegram] == [EXPIRED]  # the used link is answered at once
+    run_channels(BEFORE + timedelta(minutes=1))  # the welcome goes through the outbox (retried like any message)
+    assert fake.telegram[1] == {"chat_id": "777", "text": CONNECTED}
     stop = json.dumps(telegram_update(2, 777, "/stop"))
     assert client.post(hook, data=stop, headers=signed).get_json() == {"status": "stopped"}
     db.session.expire_all()
     assert contacts_of(person("t@example.org").id) == []
+    assert fake.telegram[2] == {"chat_id": "777", "text": STOPPED}
 
 
 def test_an_expired_start_link_binds_nothing(client, meeting):
@@ -158,6 +163,7 @@ def test_telegram_polling_without_a_public_url(client, meeting, fake, channels_a
         db.session.commit()
         channel_inbound.poll_telegram()
     assert fake.acknowledged == 42 and contacts_of(someone.id) == []
+    assert fake.telegram[-1] == {"chat_id": "888", "text": STOPPED}  # answered once the poll committed
 
 
 def sms_post(client, path: str, form: dict[str, str], *, sign: bool = True):
@@ -264,13 +270,13 @@ def test_webhooks_are_absent_when_not_configured(app, client):
 
 def test_staff_test_message(client, channels_app, fake):
     admin = create_user("admin")
-    organizer = create_user("organizer")
-    assert client.post("/login", data={"email": organizer.email, "password": PASSWORD}).status_code == 302
+    counselor = create_user("counselor")
+    assert client.post("/login", data={"email": counselor.email, "password": PASSWORD}).status_code == 302
     assert client.get("/channels/test").status_code == 403
     client.get("/logout")
     client.post("/logout")
     assert client.post("/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
-    assert "Send me a test message" in client.get("/channels/test").get_data(as_text=True)
+    assert "Connect my Telegram" in client.get("/channels/test").get_data(as_text=True)
     bad = client.post("/channels/test", data={"channel": "sms", "address": "12"})
     assert bad.status_code == 400 and "international format" in bad.get_data(as_text=True)
     assert client.post("/channels/test", data={"channel": "sms", "address": "+31612345678"}).status_code == 303
