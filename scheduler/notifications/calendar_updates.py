@@ -140,15 +140,21 @@ def meeting_cancelled(series: Series, reason: str) -> None:
         )
 
 
-def left(rsvp: Rsvp) -> None:
-    """The person left or was removed: their calendar entry goes (a CANCEL to them alone)."""
+def left_key(rsvp: Rsvp) -> str:
+    return f"left_meeting:{rsvp.series_id}:{rsvp.id}:v{rsvp.version}"
+
+
+def left(rsvp: Rsvp, *, send_after: datetime | None = None) -> None:
+    """The person left or was removed: their calendar entry goes (a CANCEL to them alone); `send_after` holds it
+    back while a removal can still be undone."""
     _send(
         "left_meeting",
-        f"left_meeting:{rsvp.series.id}:{rsvp.id}:v{rsvp.version}",
+        left_key(rsvp),
         rsvp,
         join_link=False,
         calendar=CalendarPart("cancel"),
         context={"removed": rsvp.status == RsvpStatus.REMOVED},
+        send_after=send_after,
     )
 
 
