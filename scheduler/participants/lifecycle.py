@@ -129,7 +129,7 @@ def undo_remove(rsvp: Rsvp) -> None:
             "rsvp",
             _l(
                 "It is too late to undo this: the person has already been told they were removed. "
-                "They can sign up again if there is room."
+                "You can write to them directly."
             ),
         )
     removed_at = rsvp.updated_at
