@@ -52,6 +52,7 @@ class Walk:
     occurrence_id: int
     slug: str
     closed_id: int
+    cancelled_id: int
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +85,20 @@ def walk(live_site: LiveSite) -> Walk:
             host_id=counselor.id, rule=RecurrenceRule("once"),
         )  # fmt: skip
         people(series, closed)
+        cancelled = create_series(
+            group, title="Saturday morning walk and talk (cancelled a moment ago, can still be restored)",
+            start_date=first, start_time=time(8, 0), timezone="Asia/Dhaka", language="bn",
+            rule=RecurrenceRule(freq="weekly", weekdays=(first.weekday(),)),
+        )  # fmt: skip
+        services.cancel_series(cancelled, "The park is closed for repairs until the rains are over")
         api_tokens.create(admin, "Community website calendar sync (read only)", "read")
         services.cancel_occurrence(sessions[2], "Public holiday (Victory Day): the community hall is closed")
         moved_day = sessions[3].start.astimezone(DHAKA).date()
         services.move_occurrence(sessions[3], datetime.combine(moved_day, time(21, 30)))
         db.session.commit()
-        found = Walk(admin.email, counselor.email, series.id, group.id, sessions[0].id, group.slug, closed.id)
+        found = Walk(
+            admin.email, counselor.email, series.id, group.id, sessions[0].id, group.slug, closed.id, cancelled.id
+        )
         db.session.remove()
     return found
 
@@ -177,7 +186,7 @@ def staff_pages(walk: Walk) -> list[str]:
         f"/organizer/meetings/{s}/cancel", f"/organizer/meetings/{s}/people", f"/organizer/occurrences/{o}/move",
         f"/organizer/occurrences/{o}/cancel", f"/organizer/occurrences/{o}/change-following",
         f"/organizer/occurrences/{o}/people", "/settings", "/staff/", "/channels/test",
-        f"/organizer/meetings/{walk.closed_id}/people",
+        f"/organizer/meetings/{walk.closed_id}/people", f"/organizer/meetings/{walk.cancelled_id}",
     ]  # fmt: skip
 
 
@@ -300,6 +309,8 @@ def test_staff_pages_fit_a_phone(live_site, walk, new_context, axe_source, lang,
         checker.check(path)
     if who == "admin":
         ask_confirm_and_undo(checker, walk)
+        page.goto(f"{live_site.url}/organizer/meetings/{walk.cancelled_id}")
+        expect(page.locator("form[action$='/restore'] button")).to_have_count(1)  # the banner was walked
     thumb = f"/organizer/meetings/{walk.series_id}" if who == "admin" else f"/counselor/sessions/{walk.occurrence_id}"
     assert not checker.small_targets(thumb)
     page.goto(f"{live_site.url}/language/en")  # back, for the other tests that sign them in
