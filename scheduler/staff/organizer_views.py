@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.integrations.room_panel import video_room_panel
-from scheduler.meetings import embed_origins, permissions, services
+from scheduler.meetings import embed_origins, permissions, restore, services
 from scheduler.meetings import groups as group_service
 from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
@@ -217,7 +217,7 @@ def series_detail(series_id: int) -> str:
         people=participant_queries.counts(occurrences),
         room=video_room_panel(series),
         now=now,
-        restore_until=services.restore_deadline(series),
+        restore_until=restore.restore_deadline(series),
     )
 
 
@@ -267,7 +267,7 @@ def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
 
 def series_restore(series_id: int) -> Response:
     series = authorized(Series, series_id, permissions.can_edit_series)
-    if transact(lambda: services.restore_series(series)) is not FAILED:
+    if transact(lambda: restore.restore_series(series)) is not FAILED:
         flash(_("The meeting takes place again; nobody was told it was cancelled."), "success")
     return redirect(url_for(".series_detail", series_id=series.id))
 
