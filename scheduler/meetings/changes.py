@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from blinker import Namespace
+from flask_babel import lazy_gettext as _l
 
 from scheduler.extensions import db
 from scheduler.meetings.models import Occurrence, Series
@@ -21,6 +22,12 @@ from scheduler.meetings.models import Occurrence, Series
 _signals = Namespace()
 meeting_split = _signals.signal("meeting-split")  # (series, successor=...): before calendars follow the split
 meeting_changed = _signals.signal("meeting-changed")  # (Change)
+
+
+TOO_LATE_TO_RESTORE = _l(
+    "It is too late to restore this meeting: the participants have already been told it is cancelled. "
+    "Create a new meeting instead."
+)
 
 
 class CalendarChange(StrEnum):
@@ -31,6 +38,7 @@ class CalendarChange(StrEnum):
     SESSION_CANCELLED = "session_cancelled"
     SESSION_RESTORED = "session_restored"  # the whole object again, unless the cancellation was never sent
     MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_RESTORED = "meeting_restored"  # within the undo window: the held cancellations are withdrawn
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from scheduler.auth.models import StaffRole, User
 from scheduler.extensions import db
 from scheduler.locales import is_valid_zone
 from scheduler.meetings import embed_origins as origins
+from scheduler.meetings import search_text
 from scheduler.meetings.models import Group, GroupMembership, MemberRole, Topic
 from scheduler.meetings.services import add_member
 from scheduler.rules import RuleError
@@ -86,8 +87,11 @@ def create_group(data: GroupInput, creator: User) -> Group:
 
 def update_group(group: Group, data: GroupInput) -> Group:
     _check(data, group)
+    old_name = group.name
     _apply(group, data)
     db.session.flush()
+    if group.name != old_name:
+        search_text.refresh_group(group)
     return group
 
 

@@ -110,6 +110,8 @@ class Series(db.Model):
     uid: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(20), default=SeriesKind.PEER_SUPPORT)
     title: so.Mapped[str] = so.mapped_column(sa.String(150))
+    # Title and group name folded for search (meetings/search_text.py); kept by the meeting and group services.
+    search_text: so.Mapped[str] = so.mapped_column(sa.String(300), default="", server_default="")
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     status: so.Mapped[str] = so.mapped_column(sa.String(12), default=SeriesStatus.DRAFT, index=True)
     access: so.Mapped[str] = so.mapped_column(sa.String(8), default=Access.OPEN)

@@ -13,7 +13,7 @@ from scheduler import clock
 from scheduler.auth.models import User
 from scheduler.extensions import db
 from scheduler.locales import is_valid_zone
-from scheduler.meetings import changes, recurrence, reminder_offsets
+from scheduler.meetings import changes, recurrence, reminder_offsets, search_text
 from scheduler.meetings.models import (
     Group,
     GroupMembership,
@@ -162,6 +162,7 @@ def _check_dst(plan_: Plan, data: SeriesInput) -> dict[str, list[str]]:
 
 def _apply(series: Series, data: SeriesInput, plan_: Plan) -> None:
     series.title = data.title.strip()
+    search_text.refresh(series)
     series.kind = data.kind
     series.description = data.description.strip()
     series.access = data.access

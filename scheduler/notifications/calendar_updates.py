@@ -16,12 +16,14 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler import clock
 from scheduler.extensions import db
-from scheduler.meetings.changes import CalendarChange, Change
+from scheduler.meetings.changes import TOO_LATE_TO_RESTORE, CalendarChange, Change
 from scheduler.meetings.models import Occurrence, Series
 from scheduler.notifications import outbox
 from scheduler.notifications.compose import CalendarPart, DiscreetSubject, ParticipantMessage, send
+from scheduler.notifications.models import OutboxMessage, OutboxStatus
 from scheduler.participants import links
 from scheduler.participants.models import Rsvp, RsvpScope, RsvpStatus
+from scheduler.rules import rule_error
 
 # (discreet subject, subject naming the meeting)
 SUBJECTS = {
@@ -129,6 +131,8 @@ def session_restored(occurrence: Occurrence) -> None:
 
 
 def meeting_cancelled(series: Series, reason: str) -> None:
+    """Held for UNDO_WINDOW: restoring the meeting meanwhile withdraws it and nobody is told anything."""
+    due = clock.now() + outbox.UNDO_WINDOW
     for rsvp in _signed_up(series):
         _send(
             "meeting_cancelled",
@@ -137,18 +141,43 @@ def meeting_cancelled(series: Series, reason: str) -> None:
             join_link=False,
             calendar=CalendarPart("cancel", note=reason),
             context={"reason": reason},
+            send_after=due,
         )
 
 
-def left(rsvp: Rsvp) -> None:
-    """The person left or was removed: their calendar entry goes (a CANCEL to them alone)."""
+def meeting_restored(series: Series) -> None:
+    """Only within the window: the held cancellations are withdrawn, unsent, so every calendar still holds the
+    meeting as it was. If any already went out (or is going out now), the restore is refused: nothing changes."""
+    outbox.withdraw_held_messages(kind="meeting_cancelled", series_id=series.id)
+    told = db.session.scalar(
+        sa.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.kind == "meeting_cancelled",
+            OutboxMessage.series_id == series.id,
+            OutboxMessage.status != OutboxStatus.CANCELLED,
+        )
+        .limit(1)
+    )
+    if told is not None:
+        raise rule_error("reason", TOO_LATE_TO_RESTORE)
+    outbox.release_held(series.id)
+
+
+def left_key(rsvp: Rsvp) -> str:
+    return f"left_meeting:{rsvp.series_id}:{rsvp.id}:v{rsvp.version}"
+
+
+def left(rsvp: Rsvp, *, send_after: datetime | None = None) -> None:
+    """The person left or was removed: their calendar entry goes (a CANCEL to them alone); `send_after` holds it
+    back while a removal can still be undone."""
     _send(
         "left_meeting",
-        f"left_meeting:{rsvp.series.id}:{rsvp.id}:v{rsvp.version}",
+        left_key(rsvp),
         rsvp,
         join_link=False,
         calendar=CalendarPart("cancel"),
         context={"removed": rsvp.status == RsvpStatus.REMOVED},
+        send_after=send_after,
     )
 
 
@@ -156,6 +185,9 @@ def follow_change(change: Change) -> None:
     """Participants' calendars follow a meeting change (`meetings.changes`)."""
     if change.calendar == CalendarChange.SESSION_RESTORED and change.occurrence is not None:
         session_restored(change.occurrence)
+        return
+    if change.calendar == CalendarChange.MEETING_RESTORED:
+        meeting_restored(change.series)
         return
     if change.calendar is not None:
         outbox.release_held(change.series.id)  # held messages go first: calendars apply updates in order

@@ -165,16 +165,30 @@ def offer_lapsed(seat: Seat) -> None:
     _send("waitlist_lapsed", f"waitlist_lapsed:{seat.id}:{seat.offers}", seat.rsvp, occurrence=seat.occurrence)
 
 
-def left(rsvp: Rsvp) -> None:
-    """Leaving or removal: the queued mail about this meeting stops, and a CANCEL goes to the person alone."""
+def left(rsvp: Rsvp, *, send_after: datetime | None = None) -> None:
+    """Leaving or removal: the queued mail about this meeting stops, and a CANCEL goes to the person alone (held
+    until `send_after` when a removal can still be undone)."""
     outbox.cancel_pending(participant_id=rsvp.participant_id, series_id=rsvp.series_id)
     rsvp.series.sequence += 1  # the CANCEL is newer than every REQUEST this person got
-    calendar_updates.left(rsvp)
+    calendar_updates.left(rsvp, send_after=send_after)
     rsvp.series.sequence += 1  # and a REQUEST after a re-join is newer than that CANCEL
+
+
+def withdraw_removed(rsvp: Rsvp) -> bool:
+    return outbox.withdraw_held(calendar_updates.left_key(rsvp))
+
+
+def removals_held(series: Series) -> list[tuple[Rsvp, Participant, datetime]]:
+    """People removed so recently that the message telling them is still held back, with when it goes out."""
+    return _held(series, "left_meeting", RsvpStatus.REMOVED)
 
 
 def declines_held(series: Series) -> list[tuple[Rsvp, Participant, datetime]]:
     """Requests declined so recently that the email is still held back: each with the time it goes out."""
+    return _held(series, "rsvp_declined", RsvpStatus.DECLINED)
+
+
+def _held(series: Series, kind: str, status: RsvpStatus) -> list[tuple[Rsvp, Participant, datetime]]:
     rows = db.session.execute(
         sa.select(Rsvp, Participant, OutboxMessage.send_after)
         .join(Participant, Participant.id == Rsvp.participant_id)
@@ -183,12 +197,12 @@ def declines_held(series: Series) -> list[tuple[Rsvp, Participant, datetime]]:
             sa.and_(
                 OutboxMessage.participant_id == Rsvp.participant_id,
                 OutboxMessage.series_id == Rsvp.series_id,
-                OutboxMessage.kind == "rsvp_declined",
+                OutboxMessage.kind == kind,
             ),
         )
         .where(
             Rsvp.series_id == series.id,
-            Rsvp.status == RsvpStatus.DECLINED,
+            Rsvp.status == status,
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.send_after > clock.now(),
         )

@@ -109,14 +109,16 @@ def allocate(rsvp: Rsvp, *, keep_skipped: bool = False) -> None:
     claim_many(rsvp, wanted)  # in start order, the same order for everyone: no lock-order deadlocks
 
 
-def vacate(seat: Seat, status: SeatStatus) -> None:
-    """Out of a session: a held seat goes back to the counter and is offered to the next person waiting."""
+def vacate(seat: Seat, status: SeatStatus) -> int:
+    """Out of a session: a held seat goes back to the counter and is offered to the next person waiting.
+    Returns how many people were offered a seat because of it."""
     was = seat.status
     if not move(seat, (was,), status, offer_expires_at=None):
-        return
+        return 0
     if was in HOLDING:
         seats.release(seat.occurrence_id)
-        offer_next(seat.occurrence)
+        return offer_next(seat.occurrence)
+    return 0
 
 
 def offer_next(occurrence: Occurrence) -> int:

@@ -27,7 +27,9 @@ class Writer(Protocol):
     def declines_held(self, series: Series) -> list[tuple[Rsvp, Participant, datetime]]: ...
     def waitlist_offer(self, seat: Seat) -> None: ...
     def offer_lapsed(self, seat: Seat) -> None: ...
-    def left(self, rsvp: Rsvp) -> None: ...
+    def left(self, rsvp: Rsvp, *, send_after: datetime | None = None) -> None: ...
+    def withdraw_removed(self, rsvp: Rsvp) -> bool: ...
+    def removals_held(self, series: Series) -> list[tuple[Rsvp, Participant, datetime]]: ...
 
 
 _writer: Writer | None = None
@@ -88,6 +90,17 @@ def offer_lapsed(seat: Seat) -> None:
     _written().offer_lapsed(seat)
 
 
-def left(rsvp: Rsvp) -> None:
-    """The person left or was removed: their queued mail about the meeting stops and their calendar entry goes."""
-    _written().left(rsvp)
+def left(rsvp: Rsvp, *, send_after: datetime | None = None) -> None:
+    """The person left or was removed: their queued mail about the meeting stops and their calendar entry goes
+    (the message held until `send_after` while a removal can still be undone)."""
+    _written().left(rsvp, send_after=send_after)
+
+
+def withdraw_removed(rsvp: Rsvp) -> bool:
+    """Takes back the held message telling a person they were removed: False once it is sent or due."""
+    return _written().withdraw_removed(rsvp)
+
+
+def removals_held(series: Series) -> list[tuple[Rsvp, Participant, datetime]]:
+    """People removed so recently that they have not been told yet (can be undone), with when they are told."""
+    return _written().removals_held(series)

@@ -13,14 +13,15 @@ from flask_babel import lazy_gettext as _l
 
 from scheduler import clock
 from scheduler.extensions import db
-from scheduler.meetings.models import Series
+from scheduler.meetings.models import Occurrence, OccurrenceStatus, Series
 from scheduler.participants import emails, links
-from scheduler.participants.allocation import advance, allocate, upcoming_seats, vacate
+from scheduler.participants.allocation import advance, allocate, claim_many, upcoming_seats, vacate
 from scheduler.participants.models import (
     LIVE,
     Rsvp,
     RsvpScope,
     RsvpStatus,
+    Seat,
     SeatStatus,
 )
 from scheduler.participants.tokens import Purpose
@@ -105,5 +106,61 @@ def follow_split(old: Series, new: Series) -> list[Rsvp]:
     return followed
 
 
-def remove(rsvp: Rsvp) -> None:
-    end(rsvp, RsvpStatus.REMOVED)
+def remove(rsvp: Rsvp) -> bool:
+    """Staff remove a person: their seats are freed, their links stop, and the message telling them waits
+    UNDO_WINDOW so the removal can be taken back (`undo_remove`). Only when nothing irreversible happened: if a
+    freed seat was offered to someone on the waiting list, or the person was not yet a confirmed participant,
+    they are told at once and there is no undo. Returns whether the removal can be undone."""
+    was = rsvp.status
+    if not advance(rsvp, LIVE, RsvpStatus.REMOVED):
+        raise rule_error("rsvp", _l("This person is no longer signed up."))
+    offered = sum(vacate(seat, SeatStatus.RELEASED) for seat in upcoming_seats(rsvp))
+    links.revoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id)
+    undoable = was == RsvpStatus.ACTIVE and not offered
+    emails.left(rsvp, send_after=clock.now() + UNDO_WINDOW if undoable else None)
+    return undoable
+
+
+def undo_remove(rsvp: Rsvp) -> None:
+    """Within UNDO_WINDOW, and while every seat the person held is still free: they are back as they were, their
+    links work again and the held message is withdrawn, unsent. Otherwise a clear refusal (nothing changes)."""
+    if rsvp.status != RsvpStatus.REMOVED or not emails.withdraw_removed(rsvp):
+        raise rule_error(
+            "rsvp",
+            _l(
+                "It is too late to undo this: the person has already been told they were removed. "
+                "You can write to them directly."
+            ),
+        )
+    removed_at = rsvp.updated_at
+    freed = list(
+        db.session.scalars(
+            sa.select(Seat.occurrence_id)
+            .join(Occurrence, Occurrence.id == Seat.occurrence_id)
+            .where(
+                Seat.rsvp_id == rsvp.id,
+                Seat.status == SeatStatus.RELEASED,
+                Seat.updated_at >= removed_at,
+                Occurrence.start > clock.now(),
+                Occurrence.status == OccurrenceStatus.SCHEDULED,
+            )
+            .order_by(Occurrence.start, Occurrence.id)
+        )
+    )
+    if not advance(rsvp, (RsvpStatus.REMOVED,), RsvpStatus.ACTIVE):
+        raise rule_error("rsvp", _l("This person is no longer removed."))
+    claim_many(rsvp, freed)
+    back = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Seat)
+        .where(Seat.rsvp_id == rsvp.id, Seat.occurrence_id.in_(freed), Seat.status == SeatStatus.CONFIRMED)
+    )
+    if back != len(freed):
+        raise rule_error(
+            "rsvp",
+            _l(
+                "This can no longer be undone: someone else took a seat the person had. "
+                "The person has not been told yet; they will be told in a few minutes."
+            ),
+        )
+    links.unrevoke(Purpose.JOIN, Purpose.CONFIRM, rsvp_id=rsvp.id, since=removed_at)

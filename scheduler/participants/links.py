@@ -113,6 +113,17 @@ def revoke(*purposes: Purpose, participant_id: int | None = None, rsvp_id: int |
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def unrevoke(*purposes: Purpose, rsvp_id: int, since: datetime) -> int:
+    """Undo `revoke`: the RSVP's links of these purposes revoked at or after `since` work again."""
+    result = db.session.execute(
+        sa.update(LinkToken)
+        .where(LinkToken.rsvp_id == rsvp_id, LinkToken.purpose.in_(list(purposes)), LinkToken.revoked_at >= since)
+        .values(revoked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def absolute_url(endpoint: str, **values: object) -> str:
     """An absolute URL on PUBLIC_BASE_URL (never the request's Host header), also outside a request."""
     adapter = current_app.url_map.bind("localhost", url_scheme="http")

@@ -6,7 +6,7 @@ addresses, other staff of the group names only, everyone else counts at most.
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,7 +17,7 @@ from scheduler.meetings.models import Occurrence, Series
 from scheduler.participants import allocation, emails, lifecycle, queries
 from scheduler.participants.models import Rsvp
 from scheduler.participants.queries import RosterLevel
-from scheduler.web import authorized, transact
+from scheduler.web import FAILED, authorized, transact
 
 
 @login_required
@@ -34,6 +34,7 @@ def series_people(series_id: int) -> str:
         RosterLevel=RosterLevel,
         requests=queries.requests_awaiting(series) if level >= RosterLevel.NAMES else [],
         to_undo=emails.declines_held(series) if level >= RosterLevel.NAMES else [],
+        removals_to_undo=emails.removals_held(series) if level >= RosterLevel.NAMES else [],
         questions=queries.questions(series) if level >= RosterLevel.NAMES else [],
         can_act=level >= RosterLevel.NAMES and permissions.can_edit_series(current_user, series),
         approval=allocation.needs_approval(series),
@@ -51,6 +52,7 @@ def occurrence_people(occurrence_id: int) -> str:
         occurrence=occurrence,
         counts=queries.counts([occurrence])[occurrence.id],
         roster=queries.roster(occurrence, level),
+        removals_to_undo=emails.removals_held(series) if level >= RosterLevel.NAMES else [],
         level=level,
         RosterLevel=RosterLevel,
         can_act=level >= RosterLevel.NAMES and permissions.can_edit_series(current_user, series),
@@ -62,12 +64,17 @@ DONE = {
     "decline": _l("The request is declined. The person is told kindly in 10 minutes; until then you can undo it."),
     "remove": _l("The person is removed and their links no longer work."),
     "undo": _l("Undone: the request waits for your answer again and no email was sent."),
+    "undo-remove": _l("Undone: the person is signed up again with their seats and links, and no email was sent."),
 }
+REMOVED_UNDOABLE = _l(
+    "The person is removed and their links no longer work. They are told in 10 minutes; until then you can undo it."
+)
 SERVICES = {
     "approve": lifecycle.approve,
     "decline": lifecycle.decline,
     "remove": lifecycle.remove,
     "undo": lifecycle.undo_decline,
+    "undo-remove": lifecycle.undo_remove,
 }
 # Consequential actions are asked once: the first POST shows what will happen, the confirmed one does it.
 ASK_FIRST = {
@@ -102,7 +109,9 @@ def rsvp_action(rsvp_id: int, action: str) -> Response | str:
             question=question,
             occurrence_id=request.form.get("occurrence_id", type=bounded_id),
         )
-    transact(lambda: service(rsvp), done=str(DONE[action]))
+    outcome = transact(lambda: service(rsvp))
+    if outcome is not FAILED:
+        flash(str(REMOVED_UNDOABLE if action == "remove" and outcome is True else DONE[action]), "success")
     back = request.form.get("occurrence_id", type=bounded_id)
     if back:
         return redirect(url_for("participants.occurrence_people", occurrence_id=back), code=303)

@@ -12,6 +12,7 @@ import sqlalchemy.orm as so
 
 from scheduler import clock
 from scheduler.extensions import db
+from scheduler.meetings import search_text
 from scheduler.meetings.models import (
     Group,
     Occurrence,
@@ -156,8 +157,8 @@ class EventFilters:
 
 
 def normalize_search(raw: str) -> str:
-    """What a search is matched with: case-folded, spaces collapsed, cut to SEARCH_MAX characters."""
-    return " ".join(raw.split())[:SEARCH_MAX].casefold()
+    """What a search is matched with: folded as the meetings' search text is, cut to SEARCH_MAX characters."""
+    return search_text.fold(raw[: SEARCH_MAX * 4])[:SEARCH_MAX]
 
 
 def _like_pattern(text: str) -> str:
@@ -166,13 +167,9 @@ def _like_pattern(text: str) -> str:
 
 
 def _matches(text: str) -> sa.ColumnElement[bool]:
-    """Case-insensitive match on the meeting's title or its group's name; lower() on both databases (PostgreSQL
-    folds every script; SQLite only ASCII, which covers Indonesian and almost all Dutch; Bengali has no case)."""
-    pattern = _like_pattern(text)
-    return sa.or_(
-        sa.func.lower(Series.title).like(pattern, escape="\\"),
-        sa.func.lower(Group.name).like(pattern, escape="\\"),
-    )
+    """Case- and accent-insensitive match on the meeting's title or its group's name: the folded text (see
+    meetings/search_text.py) is stored on the meeting, so both databases compare the same characters."""
+    return Series.search_text.like(_like_pattern(text), escape="\\")
 
 
 def _filtered(query: sa.Select, filters: EventFilters, now: datetime) -> sa.Select:

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from scheduler import clock
 from scheduler.extensions import db
 from scheduler.integrations.room_panel import video_room_panel
-from scheduler.meetings import embed_origins, permissions, services
+from scheduler.meetings import embed_origins, permissions, restore, services
 from scheduler.meetings import groups as group_service
 from scheduler.meetings.forms import GroupForm, MemberForm, MoveForm, ReasonForm
 from scheduler.meetings.models import Group, Occurrence, Series, SeriesStatus
@@ -217,6 +217,7 @@ def series_detail(series_id: int) -> str:
         people=participant_queries.counts(occurrences),
         room=video_room_panel(series),
         now=now,
+        restore_until=restore.restore_deadline(series),
     )
 
 
@@ -252,10 +253,23 @@ def series_cancel(series_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit() and (
         transact(lambda: services.cancel_series(series, form.reason.data or ""), form) is not FAILED
     ):
-        flash(_("The meeting is cancelled."), "success")
+        flash(
+            _(
+                "The meeting is cancelled. Participants are told in 10 minutes; "
+                "restoring it before then takes it back without telling anyone."
+            ),
+            "success",
+        )
         return redirect(url_for(".series_detail", series_id=series.id))
     status = 400 if form.errors else 200
     return render_template("organizer/reason_form.html", form=form, series=series, occurrence=None), status
+
+
+def series_restore(series_id: int) -> Response:
+    series = authorized(Series, series_id, permissions.can_edit_series)
+    if transact(lambda: restore.restore_series(series)) is not FAILED:
+        flash(_("The meeting takes place again; nobody was told it was cancelled."), "success")
+    return redirect(url_for(".series_detail", series_id=series.id))
 
 
 def occurrence_cancel(occurrence_id: int) -> str | Response | tuple[str, int]:
@@ -345,6 +359,7 @@ _ROUTES = [
     ("/meetings/<int:series_id>/edit", series_edit, ["GET", "POST"]),
     ("/meetings/<int:series_id>/status", series_status, ["POST"]),
     ("/meetings/<int:series_id>/cancel", series_cancel, ["GET", "POST"]),
+    ("/meetings/<int:series_id>/restore", series_restore, ["POST"]),
     ("/occurrences/<int:occurrence_id>/cancel", occurrence_cancel, ["GET", "POST"]),
     ("/occurrences/<int:occurrence_id>/restore", occurrence_restore, ["POST"]),
     ("/occurrences/<int:occurrence_id>/move", occurrence_move, ["GET", "POST"]),

@@ -35,6 +35,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEFAULT_TIMEOUT_MS = 10_000
+# A channel whose settings are present (so the pages offering phone reminders and the administrators' test page are
+# drawn) but whose API is a closed local port: nothing can leave the machine.
+FAKE_CHANNEL = {
+    "TELEGRAM_BOT_TOKEN": "browser-test-token",
+    "TELEGRAM_BOT_USERNAME": "support_meetings_test_bot",
+    "TELEGRAM_API_BASE": "http://127.0.0.1:9",
+}
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def _seed() -> dict[str, Any]:
 def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     """The real application (CSRF on) on a temporary SQLite file, served on a free local port."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'live.sqlite3'}"
-    app = create_app(base_config(url) | {"WTF_CSRF_ENABLED": True})
+    app = create_app(base_config(url) | {"WTF_CSRF_ENABLED": True} | FAKE_CHANNEL)
     with app.app_context():
         db.create_all()
         seeded = _seed()

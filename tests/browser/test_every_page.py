@@ -19,12 +19,13 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from scheduler.auth import api_tokens
 from scheduler.extensions import db
 from scheduler.meetings import services
-from scheduler.meetings.models import Occurrence
+from scheduler.meetings.models import Occurrence, Series
 from scheduler.meetings.recurrence import RecurrenceRule
-from scheduler.participants import links
-from scheduler.participants.models import Participant, Rsvp
+from scheduler.participants import allocation, links
+from scheduler.participants.models import Participant, Rsvp, RsvpStatus
 from scheduler.participants.tokens import Purpose
 from tests.browser.conftest import LiveSite
 from tests.browser.layout import assert_fits_the_screen
@@ -50,6 +51,8 @@ class Walk:
     group_id: int
     occurrence_id: int
     slug: str
+    closed_id: int
+    cancelled_id: int
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +79,43 @@ def walk(live_site: LiveSite) -> Walk:
                 sa.select(Occurrence).where(Occurrence.series_id == series.id).order_by(Occurrence.start).limit(4)
             )
         )
+        closed = create_series(
+            group, title="Closed circle for partners: please tell the host a little about yourself",
+            start_date=first, start_time=time(19, 0), timezone="Asia/Dhaka", language="bn", access="closed",
+            host_id=counselor.id, rule=RecurrenceRule("once"),
+        )  # fmt: skip
+        people(series, closed)
+        cancelled = create_series(
+            group, title="Saturday morning walk and talk (cancelled a moment ago, can still be restored)",
+            start_date=first, start_time=time(8, 0), timezone="Asia/Dhaka", language="bn",
+            rule=RecurrenceRule(freq="weekly", weekdays=(first.weekday(),)),
+        )  # fmt: skip
+        services.cancel_series(cancelled, "The park is closed for repairs until the rains are over")
+        api_tokens.create(admin, "Community website calendar sync (read only)", "read")
         services.cancel_occurrence(sessions[2], "Public holiday (Victory Day): the community hall is closed")
         moved_day = sessions[3].start.astimezone(DHAKA).date()
         services.move_occurrence(sessions[3], datetime.combine(moved_day, time(21, 30)))
         db.session.commit()
-        found = Walk(admin.email, counselor.email, series.id, group.id, sessions[0].id, group.slug)
+        found = Walk(
+            admin.email, counselor.email, series.id, group.id, sessions[0].id, group.slug, closed.id, cancelled.id
+        )
         db.session.remove()
     return found
+
+
+def people(series: Series, closed: Series) -> None:
+    """Someone signed up for the weekly meeting (to remove) and someone asking to join the closed one (to decline):
+    the staff walk asks, confirms and undoes both, in each language."""
+    for email, name, meeting, status in (
+        ("nasreen-walk@example.org", "Nasreen Akter Shathi", series, RsvpStatus.ACTIVE),
+        ("tanvir-walk@example.org", "Tanvir Hasan Chowdhury", closed, RsvpStatus.AWAITING_APPROVAL),
+    ):
+        person = Participant(email=email, display_name=name, timezone="Asia/Dhaka", language="bn")
+        rsvp = Rsvp(participant=person, series_id=meeting.id, status=status)
+        db.session.add_all([person, rsvp])
+        db.session.flush()
+        if status == RsvpStatus.ACTIVE:
+            allocation.allocate(rsvp)
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +185,8 @@ def staff_pages(walk: Walk) -> list[str]:
         f"/organizer/groups/{g}/meetings/new", f"/organizer/meetings/{s}", f"/organizer/meetings/{s}/edit",
         f"/organizer/meetings/{s}/cancel", f"/organizer/meetings/{s}/people", f"/organizer/occurrences/{o}/move",
         f"/organizer/occurrences/{o}/cancel", f"/organizer/occurrences/{o}/change-following",
-        f"/organizer/occurrences/{o}/people", "/settings", "/staff/",
+        f"/organizer/occurrences/{o}/people", "/settings", "/staff/", "/channels/test",
+        f"/organizer/meetings/{walk.closed_id}/people", f"/organizer/meetings/{walk.cancelled_id}",
     ]  # fmt: skip
 
 
@@ -168,8 +202,14 @@ def counselor_pages(walk: Walk) -> list[str]:
 def public_pages(walk: Walk) -> list[str]:
     return [
         "/", f"/meetings/{walk.series_id}", f"/groups/{walk.slug}", f"/meetings/{walk.series_id}/rsvp",
-        f"/meetings/{walk.series_id}/rsvp/sent", "/login", "/nowhere-404",
+        f"/meetings/{walk.series_id}/rsvp/sent", "/login", "/nowhere-404", "/events", "/events?q=evening",
+        "/events?q=nothing-matches-this", "/now",
     ]  # fmt: skip
+
+
+def embed_pages(lang: str) -> list[str]:
+    """The embeddable schedule (of a public group, and of every group) in the language the host site asks for."""
+    return [f"/embed/groups/dhaka-depression-circle?lang={lang}", f"/embed/groups?lang={lang}"]
 
 
 def sign_in(page: Page, site: LiveSite, email: str) -> None:
@@ -201,6 +241,10 @@ class Checker:
     def check(self, path: str, *, accessible: bool = True) -> None:
         response = self.page.goto(self.site.url + path)
         assert response is not None and response.status < 500, f"{path}: {response and response.status}"
+        self.check_shown(path, accessible=accessible)
+
+    def check_shown(self, path: str, *, accessible: bool = True) -> None:
+        """The page now shown (reached by pressing a button, e.g. a confirmation after a POST)."""
         shown = self.page.locator("html").get_attribute("lang")
         if shown != self.lang:
             self.problems.append(f"{path} [{self.lang}]: shown in {shown}")
@@ -231,8 +275,12 @@ def test_public_and_personal_pages_fit_a_phone(live_site, walk, new_context, axe
     page = context.new_page()
     page.goto(f"{live_site.url}/language/{lang}")
     checker = Checker(live_site, page, axe_source, lang)
-    for path in public_pages(walk):
+    for path in public_pages(walk) + embed_pages(lang):
         checker.check(path)
+        if path == f"/meetings/{walk.series_id}":
+            expect(page.locator("#add-calendar-share")).to_have_count(1)
+        if path == "/events?q=evening":
+            expect(page.get_by_text(live_site.public_title)).not_to_have_count(0)
     page.goto(f"{live_site.url}/")
     page.screenshot(path=ARTIFACTS / f"schedule-phone-{lang}.png", full_page=True)
     assert not checker.small_targets(f"/meetings/{walk.series_id}/rsvp")
@@ -242,6 +290,9 @@ def test_public_and_personal_pages_fit_a_phone(live_site, walk, new_context, axe
     for path in personal_pages(live_site, personal, confirm, lang):
         checker.check(path)
         visited.append(path)
+        if len(visited) == 2:  # the manage page: its add-to-calendar and share block and the phone channels
+            expect(personal.locator("section.add-calendar input[type=url]")).to_have_count(1)
+            expect(personal.locator("#channels-heading")).to_have_count(1)
     assert not checker.small_targets(visited[1])  # the manage page: every button and field takes a thumb
     assert checker.seen >= 10
     assert not checker.problems, "\n".join(checker.problems)
@@ -256,20 +307,49 @@ def test_staff_pages_fit_a_phone(live_site, walk, new_context, axe_source, lang,
     checker = Checker(live_site, page, axe_source, lang)
     for path in staff_pages(walk) if who == "admin" else counselor_pages(walk):
         checker.check(path)
+    if who == "admin":
+        ask_confirm_and_undo(checker, walk)
+        page.goto(f"{live_site.url}/organizer/meetings/{walk.cancelled_id}")
+        expect(page.locator("form[action$='/restore'] button")).to_have_count(1)  # the banner was walked
     thumb = f"/organizer/meetings/{walk.series_id}" if who == "admin" else f"/counselor/sessions/{walk.occurrence_id}"
     assert not checker.small_targets(thumb)
     page.goto(f"{live_site.url}/language/en")  # back, for the other tests that sign them in
     assert not checker.problems, "\n".join(checker.problems)
 
 
+def ask_confirm_and_undo(checker: Checker, walk: Walk) -> None:
+    """Decline a request and remove a person as an organizer does, with the buttons: the question asked once, then
+    the people page with its "Undo" banner; undo puts everything back for the next walk."""
+    page = checker.page
+    for start, button in (
+        (f"/organizer/meetings/{walk.closed_id}/people", "form[action$='/decline'] button"),
+        (f"/organizer/occurrences/{walk.occurrence_id}/people", "form[action$='/remove'] button"),
+    ):
+        page.goto(checker.site.url + start)
+        page.locator(button).first.click()
+        expect(page.locator("input[name=confirm]")).to_have_count(1)
+        checker.check_shown(f"{start} → confirm")
+        page.locator("main form button[type=submit]").first.click()
+        undo = page.locator("form[action$='/undo'] button, form[action$='/undo-remove'] button")
+        expect(undo).to_have_count(1)
+        checker.check_shown(f"{start} → undo banner")
+        undo.click()
+        expect(page.locator("form[action$='/undo'], form[action$='/undo-remove']")).to_have_count(0)
+
+
 def test_a_few_pages_at_desktop_size(live_site, walk, new_context, axe_source):
     page = new_context(timezone_id="Europe/Amsterdam", bypass_csp=True, **DESKTOP).new_page()
     checker = Checker(live_site, page, axe_source, "en")
-    for path in ("/", f"/meetings/{walk.series_id}", f"/meetings/{walk.series_id}/rsvp"):
+    for path in ("/", f"/meetings/{walk.series_id}", f"/meetings/{walk.series_id}/rsvp", "/events?q=evening"):
+        checker.check(path)
+    for path in embed_pages("en"):
         checker.check(path)
     page.screenshot(path=ARTIFACTS / "sign-up-desktop.png")
     sign_in(page, live_site, walk.admin)
-    for path in ("/organizer/", f"/organizer/meetings/{walk.series_id}", f"/organizer/meetings/{walk.series_id}/edit"):
+    for path in (
+        "/organizer/", f"/organizer/meetings/{walk.series_id}", f"/organizer/meetings/{walk.series_id}/edit",
+        "/settings", "/channels/test",
+    ):  # fmt: skip
         checker.check(path)
     assert not checker.problems, "\n".join(checker.problems)
 
