@@ -26,7 +26,7 @@ from scheduler.extensions import db
 from scheduler.integrations.channels.registry import build_channels
 from scheduler.meetings.models import Occurrence, OccurrenceStatus
 from scheduler.notifications import channel_replies, outbox
-from scheduler.notifications.channel_models import ChannelContact, ChannelName, ContactStatus
+from scheduler.notifications.channel_models import ChannelContact, ChannelName, ContactStatus, StaffChannelContact
 from scheduler.notifications.models import OutboxMessage, OutboxStatus
 from scheduler.participants.models import UPCOMING, Participant, Seat
 from scheduler.rules import rule_error
@@ -124,7 +124,12 @@ def start_number(participant: Participant, channel: str, raw_number: str) -> Cha
 def confirm_code(participant: Participant, channel: str, code: str) -> bool:
     """The person typed the code they got: True when the number is now verified. A wrong code counts as an
     attempt (the caller commits either way); an expired code, or too many attempts, is refused."""
-    contact = contact_of(participant.id, channel)
+    return check_code(contact_of(participant.id, channel), code, purpose="code")
+
+
+def check_code(contact: ChannelContact | StaffChannelContact | None, code: str, *, purpose: str) -> bool:
+    """One verification rule for participants' and staff's numbers: the pending code, its expiry and its attempt
+    limit; a match verifies the contact. `purpose` keys the hash (the same as when the code was stored)."""
     if contact is None or contact.status != ContactStatus.PENDING or contact.secret_hash is None:
         raise rule_error("code", _l("Please ask for a new code first."))
     limit = int(current_app.config["CHANNEL_CODE_MAX_ATTEMPTS"])
@@ -132,7 +137,7 @@ def confirm_code(participant: Participant, channel: str, code: str) -> bool:
         raise rule_error("code", _l("This code has expired or was tried too often. Please ask for a new code."))
     contact.attempts += 1
     given = re.sub(r"\s", "", code or "")
-    if not hmac.compare_digest(keyed_hash(f"code:{contact.id}", given), contact.secret_hash):
+    if not hmac.compare_digest(keyed_hash(f"{purpose}:{contact.id}", given), contact.secret_hash):
         db.session.flush()
         return False
     contact.status, contact.secret_hash, contact.expires_at = ContactStatus.VERIFIED, None, None

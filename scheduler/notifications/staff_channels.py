@@ -5,8 +5,6 @@ Services flush; callers commit. Nothing here logs an address, a code or a token.
 
 from __future__ import annotations
 
-import hmac
-import re
 import secrets
 from datetime import timedelta
 
@@ -22,7 +20,7 @@ from scheduler.extensions import db
 from scheduler.integrations.channels.base import Notice
 from scheduler.integrations.channels.registry import build_channels
 from scheduler.notifications.channel_models import ChannelName, ContactStatus, StaffChannelContact
-from scheduler.notifications.contacts import NUMBER_CHANNELS, keyed_hash, normalize_number
+from scheduler.notifications.contacts import NUMBER_CHANNELS, check_code, keyed_hash, normalize_number
 from scheduler.rules import rule_error
 
 START_PURPOSE = "staff-telegram-start"
@@ -122,21 +120,7 @@ def code_notice(code: str, language: str) -> Notice:
 
 
 def confirm_code(user: User, channel: str, code: str) -> bool:
-    contact = mine(user.id).get(channel)
-    if contact is None or contact.status != ContactStatus.PENDING or contact.secret_hash is None:
-        raise rule_error("code", _l("Please ask for a new code first."))
-    limit = int(current_app.config["CHANNEL_CODE_MAX_ATTEMPTS"])
-    if contact.attempts >= limit or contact.expires_at is None or contact.expires_at <= clock.now():
-        raise rule_error("code", _l("This code has expired or was tried too often. Please ask for a new code."))
-    contact.attempts += 1
-    given = re.sub(r"\s", "", code or "")
-    if not hmac.compare_digest(keyed_hash(f"staff-code:{contact.id}", given), contact.secret_hash):
-        db.session.flush()
-        return False
-    contact.status, contact.secret_hash, contact.expires_at = ContactStatus.VERIFIED, None, None
-    contact.attempts, contact.verified_at = 0, clock.now()
-    db.session.flush()
-    return True
+    return check_code(mine(user.id).get(channel), code, purpose="staff-code")
 
 
 def verified_address(user_id: int, channel: str) -> str | None:
