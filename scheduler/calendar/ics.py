@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vRecur
+from icalendar import Alarm, Calendar, Component, Event, vCalAddress, vDuration, vRecur
 
 from scheduler.calendar.rule_cache import parsed_rule, recur_names
 from scheduler.calendar.vtimezone import build_vtimezone, vtimezone_bytes
@@ -148,6 +148,22 @@ class EventSpec:
             starts += [o.original_local_start, _wall(o.local_start, zone)]
             ends.append(_wall(o.local_end, zone))
         return min(starts), max(ends)
+
+
+_FOLD_AT = 75  # octets: icalendar (RFC 5545 3.1) folds a content line that reaches this length
+
+
+def to_ical(component: Component) -> bytes:
+    """`component.to_ical()`, the same bytes: a content line short enough (most of them) skips icalendar's
+    character-by-character folding; a longer one is folded by icalendar as before."""
+    return (
+        b"\r\n".join(
+            line.encode("ascii") if len(line) < _FOLD_AT and line.isascii() else line.to_ical()
+            for line in component.content_lines()
+            if line
+        )
+        + b"\r\n"
+    )
 
 
 def _one_line(text: str) -> str:
@@ -293,7 +309,7 @@ def request_invite(
         cal.add_component(
             _people(_override(event, override, dtstamp), event, organizer, attendee, rsvp=rsvp, alarms=True)
         )
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def request_override(
@@ -314,7 +330,7 @@ def request_override(
         raise ValueError("this occurrence is cancelled (EXDATE)")
     cal = _calendar("REQUEST", prodid, [event])
     cal.add_component(_people(_override(event, override, dtstamp), event, organizer, attendee, rsvp=rsvp, alarms=True))
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def cancel_occurrence(
@@ -334,7 +350,7 @@ def cancel_occurrence(
     cal = _calendar("CANCEL", prodid, [event])
     vevent = _vevent(event, dtstamp, start=start, end=end, recurrence_id=original_local_start, status="CANCELLED")
     cal.add_component(_people(vevent, event, organizer, attendee, alarms=False))
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def cancel_series(
@@ -349,7 +365,7 @@ def cancel_series(
     cal = _calendar("CANCEL", prodid, [event])
     vevent = _master(event, dtstamp, status="CANCELLED")
     cal.add_component(_people(vevent, event, organizer, attendee, alarms=False))
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def publish_feed(
@@ -385,7 +401,7 @@ def publish_feed(
             if organizer is not None:
                 vevent.add("organizer", _address(organizer))
             cal.add_component(vevent)
-    body = cal.to_ical()
+    body = to_ical(cal)
     if not events:
         return body
     first = body.index(b"\r\nBEGIN:VEVENT\r\n") + 2  # the VTIMEZONEs come before the first event, as added

@@ -498,3 +498,29 @@ def test_feed_zones_are_the_bytes_the_components_would_write() -> None:
     for vevent in cal.walk("VEVENT"):
         rebuilt.add_component(vevent)
     assert served == rebuilt.to_ical()
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "x" * 61,  # "SUMMARY:" + 61 = 69 octets: no fold
+        "x" * 66,  # 74 octets: the longest line left as it is
+        "x" * 67,  # 75 octets: folded
+        "x" * 65 + ";,",  # escaped characters at the fold
+        "x" * 64 + "\\",
+        "Rouw & verlies — বাংলা সভা, Jakarta sesi: " * 4,  # multi-byte characters
+    ],
+)
+def test_feeds_are_the_bytes_icalendar_writes_whatever_the_line_lengths(summary):
+    """`ics.to_ical` skips icalendar's folding for short lines; every line still comes out as icalendar writes
+    it (folded at 75 octets, escapes never split)."""
+    from scheduler.calendar.ics import to_ical
+
+    cal = Calendar()
+    cal.add("prodid", "-//test//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", summary)
+    cal.add("description", summary + "\n" + summary)
+    assert to_ical(cal) == cal.to_ical()
+    feed = Calendar.from_ical(publish_feed("Feed", [], STAMP, description=summary))
+    assert str(feed["description"]) == summary
