@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Component, Event, vCalAddress, vDuration, vRecur
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vRecur
 
+from scheduler.calendar.ical_bytes import to_ical
 from scheduler.calendar.rule_cache import parsed_rule, recur_names
 from scheduler.calendar.vtimezone import build_vtimezone, vtimezone_bytes
 from scheduler.calendar.walltime import (
@@ -148,22 +149,6 @@ class EventSpec:
             starts += [o.original_local_start, _wall(o.local_start, zone)]
             ends.append(_wall(o.local_end, zone))
         return min(starts), max(ends)
-
-
-_FOLD_AT = 75  # octets: icalendar (RFC 5545 3.1) folds a content line that reaches this length
-
-
-def to_ical(component: Component) -> bytes:
-    """`component.to_ical()`, the same bytes: a content line short enough (most of them) skips icalendar's
-    character-by-character folding; a longer one is folded by icalendar as before."""
-    return (
-        b"\r\n".join(
-            line.encode("ascii") if len(line) < _FOLD_AT and line.isascii() else line.to_ical()
-            for line in component.content_lines()
-            if line
-        )
-        + b"\r\n"
-    )
 
 
 def _one_line(text: str) -> str:
