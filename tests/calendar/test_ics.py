@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 from dateutil.rrule import rrulestr
-from icalendar import Calendar
+from icalendar import Calendar, Event, vCalAddress, vRecur
 
 from scheduler.calendar.ics import (
     EventSpec,
@@ -521,6 +521,15 @@ def test_feeds_are_the_bytes_icalendar_writes_whatever_the_line_lengths(summary)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", summary)
     cal.add("description", summary + "\n" + summary)
+    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+    event = Event()
+    event.add("dtstart", datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    event.add("exdate", [datetime(2026, 4, 5, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))])
+    event.add("rrule", vRecur.from_ical("FREQ=WEEKLY;BYDAY=SU"))
+    organizer = vCalAddress("mailto:groups@example.org")
+    organizer.params["cn"] = summary
+    event.add("organizer", organizer)
+    cal.add_component(event)
     assert to_ical(cal) == cal.to_ical()
     feed = Calendar.from_ical(publish_feed("Feed", [], STAMP, description=summary))
     assert str(feed["description"]) == summary
