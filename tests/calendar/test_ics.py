@@ -512,8 +512,8 @@ def test_feed_zones_are_the_bytes_the_components_would_write() -> None:
     ],
 )
 def test_feeds_are_the_bytes_icalendar_writes_whatever_the_line_lengths(summary):
-    """`ics.to_ical` skips icalendar's folding for short lines; every line still comes out as icalendar writes
-    it (folded at 75 octets, escapes never split)."""
+    """`ical_bytes.to_ical` writes the content lines itself; every line still comes out as icalendar writes it
+    (parameters, folded at 75 octets, escapes never split)."""
     from scheduler.calendar.ical_bytes import to_ical
 
     cal = Calendar()
