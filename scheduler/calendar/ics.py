@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vRecur
 
+from scheduler.calendar.ical_bytes import to_ical
 from scheduler.calendar.rule_cache import parsed_rule, recur_names
 from scheduler.calendar.vtimezone import build_vtimezone, vtimezone_bytes
 from scheduler.calendar.walltime import (
@@ -293,7 +294,7 @@ def request_invite(
         cal.add_component(
             _people(_override(event, override, dtstamp), event, organizer, attendee, rsvp=rsvp, alarms=True)
         )
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def request_override(
@@ -314,7 +315,7 @@ def request_override(
         raise ValueError("this occurrence is cancelled (EXDATE)")
     cal = _calendar("REQUEST", prodid, [event])
     cal.add_component(_people(_override(event, override, dtstamp), event, organizer, attendee, rsvp=rsvp, alarms=True))
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def cancel_occurrence(
@@ -334,7 +335,7 @@ def cancel_occurrence(
     cal = _calendar("CANCEL", prodid, [event])
     vevent = _vevent(event, dtstamp, start=start, end=end, recurrence_id=original_local_start, status="CANCELLED")
     cal.add_component(_people(vevent, event, organizer, attendee, alarms=False))
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def cancel_series(
@@ -349,7 +350,7 @@ def cancel_series(
     cal = _calendar("CANCEL", prodid, [event])
     vevent = _master(event, dtstamp, status="CANCELLED")
     cal.add_component(_people(vevent, event, organizer, attendee, alarms=False))
-    return cal.to_ical()
+    return to_ical(cal)
 
 
 def publish_feed(
@@ -385,7 +386,7 @@ def publish_feed(
             if organizer is not None:
                 vevent.add("organizer", _address(organizer))
             cal.add_component(vevent)
-    body = cal.to_ical()
+    body = to_ical(cal)
     if not events:
         return body
     first = body.index(b"\r\nBEGIN:VEVENT\r\n") + 2  # the VTIMEZONEs come before the first event, as added

@@ -166,6 +166,10 @@ class Speaker(db.Model):
     series: so.Mapped[Series] = so.relationship(back_populates="speakers")
 
 
+# The partial index predicate, literal (not a bound parameter) so SQLite and PostgreSQL both match it.
+CHANGED_SESSION_SQL = "status = 'cancelled' OR start <> original_start"
+
+
 class Occurrence(db.Model):
     """One session of a series. RSVPs, attendance and reminders attach here."""
 
@@ -174,6 +178,15 @@ class Occurrence(db.Model):
         sa.UniqueConstraint("series_id", "original_start"),
         one_of("status", OccurrenceStatus),
         sa.Index("ix_occurrences_series_start", "series_id", "start"),  # a meeting's next sessions
+        # Only the sessions that differ from their rule (cancelled or moved): a feed reads these, not every
+        # session in its window. Queries must repeat CHANGED_SESSION_SQL (`changed_session`) for it to apply.
+        sa.Index(
+            "ix_occurrences_changed",
+            "series_id",
+            "original_start",
+            sqlite_where=sa.text(CHANGED_SESSION_SQL),
+            postgresql_where=sa.text(CHANGED_SESSION_SQL),
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -199,3 +212,11 @@ class Occurrence(db.Model):
 
     def __repr__(self) -> str:
         return f"<Occurrence {self.series_id} {self.start.isoformat()}>"
+
+
+def changed_session() -> sa.ColumnElement[bool]:
+    """The `ix_occurrences_changed` predicate as a query term: a cancelled or moved session."""
+    return sa.or_(
+        Occurrence.status == sa.literal_column(f"'{OccurrenceStatus.CANCELLED.value}'"),
+        Occurrence.start != Occurrence.original_start,
+    )

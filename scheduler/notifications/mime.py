@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import message_from_bytes, policy, quoprimime
+from email import message_from_bytes, policy
 from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -78,10 +78,15 @@ def _encode_text(text: str) -> tuple[str, str]:
         body = b"\r\n".join(lines) + b"\r\n"
         return ("7bit" if body.isascii() else "8bit"), body.decode("utf-8")
     sniff = b"\r\n".join(lines[:10]) + b"\r\n"
-    if len(quoprimime.body_encode(sniff.decode("latin-1"), _LINE)) > len(binascii.b2a_base64(sniff)):
+    if len(_quoted_printable(sniff)) > len(binascii.b2a_base64(sniff)):
         return "base64", _base64(b"\r\n".join(lines) + b"\r\n")
-    normal = (b"\n".join(lines) + b"\n").decode("latin-1")
-    return "quoted-printable", quoprimime.body_encode(normal, _LINE).replace("\n", _CRLF)
+    return "quoted-printable", _quoted_printable(b"\r\n".join(lines) + b"\r\n").decode("ascii")
+
+
+def _quoted_printable(data: bytes) -> bytes:
+    """RFC 2045 quoted-printable of CRLF-ended text (lines of at most 76 characters, trailing blanks encoded),
+    by the C encoder: what the email package's `quoprimime` writes, in a fraction of its time."""
+    return binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
 
 
 def _base64(data: bytes) -> str:

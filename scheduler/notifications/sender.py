@@ -21,7 +21,7 @@ from flask import current_app
 
 from scheduler import backoff, clock
 from scheduler.extensions import db
-from scheduler.notifications import outbox
+from scheduler.notifications import outbox, smtp_client
 from scheduler.notifications.mime import Envelope, render
 from scheduler.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 
@@ -148,7 +148,7 @@ def open_transport() -> Iterator[Transport]:
     if config.get("MAIL_SUPPRESS_SEND"):
         yield DevMailboxTransport()
         return
-    smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+    smtp_class = smtp_client.SMTP_SSL if config.get("MAIL_USE_SSL") else smtp_client.SMTP
     connection = smtp_class(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=SMTP_TIMEOUT)
     try:
         if config.get("MAIL_USE_TLS"):

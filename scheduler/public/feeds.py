@@ -18,7 +18,14 @@ from werkzeug.http import is_resource_modified
 from scheduler import clock
 from scheduler.calendar import ics
 from scheduler.extensions import db
-from scheduler.meetings.models import Group, Occurrence, OccurrenceStatus, Series, SeriesStatus, Visibility
+from scheduler.meetings.models import (
+    Group,
+    Occurrence,
+    Series,
+    SeriesStatus,
+    Visibility,
+    changed_session,
+)
 from scheduler.notifications import invites
 from scheduler.public import versions
 from scheduler.public.meeting_guide import ListedMeeting, feed
@@ -144,17 +151,29 @@ def changed_sessions(series_list: list[Series], since: datetime, until: datetime
         return found
     instants = sorted({at for series in series_list for at in invites.clock_change_instants(series, since, until)})
     one_offs = [series.id for series in series_list if series.rrule is None]
-    differs = [Occurrence.status == OccurrenceStatus.CANCELLED, Occurrence.start != Occurrence.original_start]
+    ids = list(found)
+    # Each branch on its own index: the partial index of cancelled/moved sessions, the (series, original start)
+    # key for the few sessions at a clock change and for one-off meetings (a handful of rows each).
+    branches = [
+        sa.select(Occurrence).where(
+            Occurrence.series_id.in_(ids), Occurrence.original_start >= since, changed_session()
+        )
+    ]
     if instants:
-        differs.append(Occurrence.original_start.in_(instants))
+        branches.append(
+            sa.select(Occurrence).where(
+                Occurrence.series_id.in_(ids),
+                Occurrence.original_start.in_(instants),
+                Occurrence.original_start >= since,
+            )
+        )
     if one_offs:
-        differs.append(Occurrence.series_id.in_(one_offs))
-    rows = db.session.scalars(
-        sa.select(Occurrence)
-        .where(Occurrence.series_id.in_(list(found)), Occurrence.original_start >= since, sa.or_(*differs))
-        .order_by(Occurrence.original_start)
-    )
-    for row in rows:
+        branches.append(
+            sa.select(Occurrence).where(Occurrence.series_id.in_(one_offs), Occurrence.original_start >= since)
+        )
+    statement = branches[0] if len(branches) == 1 else sa.select(Occurrence).from_statement(sa.union_all(*branches))
+    rows = {row.id: row for row in db.session.scalars(statement)}  # a row may be in two branches
+    for row in sorted(rows.values(), key=lambda row: row.original_start):
         found[row.series_id].append(row)
     return found
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 from dateutil.rrule import rrulestr
-from icalendar import Calendar
+from icalendar import Calendar, Event, vCalAddress, vRecur
 
 from scheduler.calendar.ics import (
     EventSpec,
@@ -498,3 +498,38 @@ def test_feed_zones_are_the_bytes_the_components_would_write() -> None:
     for vevent in cal.walk("VEVENT"):
         rebuilt.add_component(vevent)
     assert served == rebuilt.to_ical()
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "x" * 61,  # "SUMMARY:" + 61 = 69 octets: no fold
+        "x" * 66,  # 74 octets: the longest line left as it is
+        "x" * 67,  # 75 octets: folded
+        "x" * 65 + ";,",  # escaped characters at the fold
+        "x" * 64 + "\\",
+        "Rouw & verlies — বাংলা সভা, Jakarta sesi: " * 4,  # multi-byte characters
+    ],
+)
+def test_feeds_are_the_bytes_icalendar_writes_whatever_the_line_lengths(summary):
+    """`ical_bytes.to_ical` writes the content lines itself; every line still comes out as icalendar writes it
+    (parameters, folded at 75 octets, escapes never split)."""
+    from scheduler.calendar.ical_bytes import to_ical
+
+    cal = Calendar()
+    cal.add("prodid", "-//test//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", summary)
+    cal.add("description", summary + "\n" + summary)
+    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+    event = Event()
+    event.add("dtstart", datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    event.add("exdate", [datetime(2026, 4, 5, 2, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))])
+    event.add("rrule", vRecur.from_ical("FREQ=WEEKLY;BYDAY=SU"))
+    organizer = vCalAddress("mailto:groups@example.org")
+    organizer.params["cn"] = summary
+    event.add("organizer", organizer)
+    cal.add_component(event)
+    assert to_ical(cal) == cal.to_ical()
+    feed = Calendar.from_ical(publish_feed("Feed", [], STAMP, description=summary))
+    assert str(feed["description"]) == summary

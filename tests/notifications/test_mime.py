@@ -116,3 +116,25 @@ def test_the_written_message_matches_the_email_package(name):
     assert parsed["From"].addresses == expected["From"].addresses and parsed["To"].addresses == expected["To"].addresses
     assert b"\n" not in written.replace(b"\r\n", b"") and all(len(line) <= 998 for line in written.split(b"\r\n"))
     assert build_message(CASES[name]).get_content_type() == expected.get_content_type()
+
+
+@pytest.mark.parametrize(
+    ("sender", "recipient", "expected"),
+    [
+        ("no-reply@scheduler.invalid", "p1@example.org", ("no-reply@scheduler.invalid", ["p1@example.org"])),
+        ("Notices <notices@example.org>", "P2 <p2@example.org>", ("notices@example.org", ["p2@example.org"])),
+    ],
+)
+def test_the_smtp_envelope_names_the_addresses_as_smtplib_does(sender, recipient, expected):
+    """Plain addresses skip smtplib's parsing; an address with a display name still goes through it."""
+    from scheduler.notifications import smtp_client
+    from tests.notifications.smtp_server import SmtpSink
+
+    sink = SmtpSink().start()
+    try:
+        with smtp_client.SMTP("127.0.0.1", sink.port, timeout=10) as connection:
+            connection.sendmail(sender, [recipient], b"Subject: x\r\n\r\nhello\r\n")
+    finally:
+        sink.stop()
+    (received,) = sink.handler.received
+    assert (received.mail_from, received.rcpt_tos) == expected
