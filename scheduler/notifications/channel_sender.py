@@ -46,31 +46,8 @@ def claim_due(limit: int, names: list[str]) -> list[int]:
     """Take up to `limit` due rows of these channels (and rows whose lease ran out before dispatch). Committed."""
     now = clock.now()
     _give_up_in_doubt(now, names)
-    due = sa.and_(
-        OutboxMessage.channel.in_(names),
-        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
-        OutboxMessage.send_after <= now,
-        OutboxMessage.dispatched_at.is_(None),
-    )
-    candidates = (
-        sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.send_after, OutboxMessage.id).limit(limit)
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    claimed = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
-        .values(
-            status=OutboxStatus.SENDING,
-            send_after=now + sender.claim_lease(),
-            attempts=OutboxMessage.attempts + 1,
-        )
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    )
-    ids = sorted(claimed.scalars())
-    db.session.commit()
-    return ids
+    which = sa.and_(OutboxMessage.channel.in_(names), OutboxMessage.dispatched_at.is_(None))
+    return sender.claim_due(limit, which=which)
 
 
 def _addresses(rows: list[OutboxMessage]) -> dict[tuple[int, str], str]:

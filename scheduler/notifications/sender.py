@@ -52,15 +52,16 @@ def claim_lease() -> timedelta:
     return timedelta(seconds=int(current_app.config["MAIL_CLAIM_LEASE_SECONDS"]))
 
 
-def claim_due(limit: int, *, commit: bool = True) -> list[int]:
-    """Atomically take up to `limit` due rows (and rows whose lease ran out) for this worker.
+def claim_due(limit: int, *, commit: bool = True, which: sa.ColumnElement[bool] | None = None) -> list[int]:
+    """Atomically take up to `limit` due rows (and rows whose lease ran out) for this worker: emails, or the rows
+    `which` selects (the phone channels' job, `channel_sender`, claims its rows here too).
 
     One UPDATE … RETURNING: the rows this statement changed are this worker's, on PostgreSQL (whose candidate
     rows are locked with SKIP LOCKED) and on SQLite (where writers take turns and the WHERE is evaluated again),
     so several workers never send the same row, whatever the database."""
     now = clock.now()
     due = sa.and_(
-        OutboxMessage.channel == OutboxChannel.EMAIL,  # the other channels have their own job (channel_sender)
+        OutboxMessage.channel == OutboxChannel.EMAIL if which is None else which,
         OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
         OutboxMessage.send_after <= now,
     )
