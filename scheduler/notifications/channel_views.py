@@ -199,7 +199,12 @@ def mine_start(name: str) -> str | Response | tuple[str, int]:
         token = staff_channels.start_telegram(current_user)
         db.session.commit()
         link = channel.start_link(token)  # type: ignore[attr-defined]
-        return render_template("staff/channel_telegram_link.html", link=link)
+        return render_template(
+            "channels/telegram_link.html",
+            link=link,
+            back_url=url_for("channels.test_message", _anchor="mine"),
+            back_label=_("Back to the test page"),
+        )
     try:
         contact, code = staff_channels.start_number(current_user, name, request.form.get("number", ""))
     except RuleError as error:

@@ -34,7 +34,12 @@ def start(token: str, channel: str) -> ViewResult:
         secret = contacts.start_telegram(participant)
         db.session.commit()
         link = bot.start_link(secret)  # type: ignore[attr-defined]
-        return render_template("personal/telegram_link.html", token=token, participant=participant, link=link)
+        return render_template(
+            "channels/telegram_link.html",
+            link=link,
+            back_url=url_for("personal.manage", token=token, _anchor="channels-heading"),
+            back_label=_("Back to your page"),
+        )
     number = request.form.get("number", "")
     if transact(lambda: contacts.start_number(participant, channel, number)) is FAILED:
         return manage_page(token, participant_for(token), status=400)
